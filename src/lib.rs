@@ -3,4 +3,11 @@
 
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cli;
+pub mod controller;
+pub mod crd;
+pub mod engine;
+pub mod http;
+pub mod metrics;
+pub mod run;

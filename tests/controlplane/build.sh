@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real components the end-to-end tests run against, from Go modules at the versions
 # pinned in versions.env: kube-apiserver, kube-controller-manager and kubectl from
-# k8s.io/kubernetes, etcd from go.etcd.io/etcd/server/v3, helm from helm.sh/helm/v4.
+# k8s.io/kubernetes, etcd from go.etcd.io/etcd/server/v3, helm from helm.sh/helm/v4; and
+# takes the Gateway API CRDs (standard channel) from the sigs.k8s.io/gateway-api module.
 #
 # Binaries go to a cache outside the clone, one folder per component and version
 # ($APPASSET_TOOLS_DIR, default ~/.cache/appasset-operator/tools), so a fresh clone reuses
@@ -68,6 +69,15 @@ helm() {
     "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
 }
 
+gateway_api() {
+  local dir
+  dir=$(cd "$out" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" |
+    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  cp "$dir"/config/crd/standard/gateway.networking.k8s.io_*.yaml "$out/"
+  chmod 644 "$out"/*.yaml
+}
+
+build_into gateway-api "$GATEWAY_API_VERSION" gateway_api
 build_into etcd "$ETCD_VERSION" etcd
 build_into helm "$HELM_VERSION" helm
 build_into kubernetes "$KUBERNETES_VERSION" kubernetes

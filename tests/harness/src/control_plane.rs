@@ -275,6 +275,11 @@ impl ControlPlane {
         &self.kubeconfig
     }
 
+    /// The folder for this test binary's scratch files, removed when it exits.
+    pub fn scratch(&self) -> &Path {
+        &self.dir
+    }
+
     /// The pinned binaries this control plane runs.
     pub fn tools(&self) -> &Tools {
         &self.tools
@@ -315,6 +320,24 @@ impl ControlPlane {
     /// Runs kubectl against this control plane and returns what it did.
     pub fn kubectl(&self, args: &[&str]) -> Output {
         self.run_tool(&self.tools.kubectl, args)
+    }
+
+    /// Applies `manifests` (YAML, several documents allowed) in `namespace` with kubectl, and
+    /// panics with kubectl's error when it fails.
+    pub fn apply_yaml(&self, namespace: &str, manifests: &str) {
+        static FILES: AtomicUsize = AtomicUsize::new(0);
+        let file = self.dir.join(format!(
+            "manifest-{}.yaml",
+            FILES.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::write(&file, manifests).expect("writing a manifest file");
+        let path = file.to_str().expect("a UTF-8 scratch path");
+        let output = self.kubectl(&["apply", "-n", namespace, "-f", path]);
+        assert!(
+            output.status.success(),
+            "kubectl apply failed: {}\n{manifests}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 
     /// Runs helm against this control plane, with its caches inside the scratch folder.
@@ -372,7 +395,7 @@ fn insecure_client(url: &str) -> Result<Client, String> {
 
 /// A port that was free a moment ago. Another process could take it before the component
 /// binds it; on a test machine that race has not been seen, and it would fail loudly.
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())

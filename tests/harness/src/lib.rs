@@ -7,11 +7,13 @@
 //! namespace finalization, the workload controllers) is the real thing.
 
 mod control_plane;
+mod operator;
 mod pki;
 mod process;
 mod tools;
 mod wait;
 
 pub use control_plane::{ControlPlane, TestNamespace, control_plane};
+pub use operator::{Operator, http_get};
 pub use tools::Tools;
 pub use wait::wait_until;

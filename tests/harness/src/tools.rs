@@ -18,6 +18,8 @@ pub struct Tools {
     pub kubectl: PathBuf,
     /// helm, as a user would run it.
     pub helm: PathBuf,
+    /// The folder of Gateway API's CRD manifests (standard channel), for `kubectl apply -f`.
+    pub gateway_api_crds: PathBuf,
     /// The pinned Kubernetes version, such as `v1.37.2`.
     pub kubernetes_version: String,
 }
@@ -30,6 +32,7 @@ impl Tools {
         let kubernetes = root.join(format!("kubernetes-{kubernetes_version}"));
         let etcd = root.join(format!("etcd-{}", pinned("ETCD_VERSION")));
         let helm = root.join(format!("helm-{}", pinned("HELM_VERSION")));
+        let gateway_api = root.join(format!("gateway-api-{}", pinned("GATEWAY_API_VERSION")));
 
         let tools = Tools {
             etcd: etcd.join("etcd"),
@@ -37,6 +40,7 @@ impl Tools {
             kube_controller_manager: kubernetes.join("kube-controller-manager"),
             kubectl: kubernetes.join("kubectl"),
             helm: helm.join("helm"),
+            gateway_api_crds: gateway_api.clone(),
             kubernetes_version,
         };
 
@@ -46,6 +50,7 @@ impl Tools {
             &tools.kube_controller_manager,
             &tools.kubectl,
             &tools.helm,
+            &gateway_api.join("gateway.networking.k8s.io_httproutes.yaml"),
         ] {
             ensure_built(binary)?;
         }

@@ -1,0 +1,597 @@
+//! The cluster objects the engine reads, indexed by namespace. The controller keeps one
+//! snapshot current from its watches; `appasset scan` fills one from files. Either way the
+//! engine sees the same thing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+
+use super::gateway_api::{Gateway, ReferenceGrant, Route, RouteKind};
+use super::impact;
+use super::workload::{Workload, WorkloadKind, namespace_or_default};
+
+/// A namespaced object's namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// The key of an object, with `default` for a missing namespace.
+    pub fn of(metadata: &ObjectMeta) -> ObjectKey {
+        ObjectKey {
+            namespace: namespace_or_default(metadata).to_string(),
+            name: metadata.name.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The key of `name` in `namespace`.
+    pub fn new(namespace: &str, name: &str) -> ObjectKey {
+        ObjectKey {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
+/// Which workload an asset describes. Sorted by namespace first, so one namespace's
+/// workloads are one range.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WorkloadKey {
+    /// Namespace of the workload.
+    pub namespace: String,
+    /// Its kind.
+    pub kind: WorkloadKind,
+    /// Its name.
+    pub name: String,
+}
+
+impl std::fmt::Display for WorkloadKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}/{}", self.kind.as_str(), self.namespace, self.name)
+    }
+}
+
+/// Any object the engine reads.
+// An object lives in this enum only on its way into the snapshot, where each kind has a map
+// of its own; boxing the large variants would buy nothing but allocations.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum ClusterObject {
+    /// A Namespace: its labels and annotations carry owners and classification.
+    Namespace(Namespace),
+    /// A Deployment.
+    Deployment(Deployment),
+    /// A StatefulSet.
+    StatefulSet(StatefulSet),
+    /// A DaemonSet.
+    DaemonSet(DaemonSet),
+    /// A CronJob.
+    CronJob(CronJob),
+    /// A Job: an asset unless a CronJob controls it.
+    Job(Job),
+    /// A ReplicaSet: an asset unless a Deployment controls it.
+    ReplicaSet(ReplicaSet),
+    /// A Pod: an asset when nothing controls it; otherwise read for what actually runs.
+    Pod(Pod),
+    /// A Service.
+    Service(Service),
+    /// An Ingress.
+    Ingress(Ingress),
+    /// A NetworkPolicy.
+    NetworkPolicy(NetworkPolicy),
+    /// A Gateway API Gateway.
+    Gateway(Gateway),
+    /// A Gateway API route of any kind.
+    Route(Route),
+    /// A Gateway API ReferenceGrant.
+    ReferenceGrant(ReferenceGrant),
+}
+
+/// Every object the engine reads, indexed for the questions it asks.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    namespaces: BTreeMap<String, Namespace>,
+    workloads: BTreeMap<WorkloadKey, Workload>,
+    /// The controller of every ReplicaSet and Job, asset or not, so a Pod can be followed up
+    /// to the workload that made it.
+    controllers: BTreeMap<(WorkloadKind, ObjectKey), Option<OwnerReference>>,
+    pods: BTreeMap<ObjectKey, Pod>,
+    services: BTreeMap<ObjectKey, Service>,
+    ingresses: BTreeMap<ObjectKey, Ingress>,
+    network_policies: BTreeMap<ObjectKey, NetworkPolicy>,
+    gateways: BTreeMap<ObjectKey, Gateway>,
+    routes: BTreeMap<(ObjectKey, RouteKind), Route>,
+    reference_grants: BTreeMap<ObjectKey, ReferenceGrant>,
+}
+
+impl ClusterObject {
+    /// The object's kind as Kubernetes spells it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClusterObject::Namespace(_) => "Namespace",
+            ClusterObject::Deployment(_) => "Deployment",
+            ClusterObject::StatefulSet(_) => "StatefulSet",
+            ClusterObject::DaemonSet(_) => "DaemonSet",
+            ClusterObject::CronJob(_) => "CronJob",
+            ClusterObject::Job(_) => "Job",
+            ClusterObject::ReplicaSet(_) => "ReplicaSet",
+            ClusterObject::Pod(_) => "Pod",
+            ClusterObject::Service(_) => "Service",
+            ClusterObject::Ingress(_) => "Ingress",
+            ClusterObject::NetworkPolicy(_) => "NetworkPolicy",
+            ClusterObject::Gateway(_) => "Gateway",
+            ClusterObject::Route(route) => route.kind.as_str(),
+            ClusterObject::ReferenceGrant(_) => "ReferenceGrant",
+        }
+    }
+
+    /// The object's metadata.
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            ClusterObject::Namespace(o) => &o.metadata,
+            ClusterObject::Deployment(o) => &o.metadata,
+            ClusterObject::StatefulSet(o) => &o.metadata,
+            ClusterObject::DaemonSet(o) => &o.metadata,
+            ClusterObject::CronJob(o) => &o.metadata,
+            ClusterObject::Job(o) => &o.metadata,
+            ClusterObject::ReplicaSet(o) => &o.metadata,
+            ClusterObject::Pod(o) => &o.metadata,
+            ClusterObject::Service(o) => &o.metadata,
+            ClusterObject::Ingress(o) => &o.metadata,
+            ClusterObject::NetworkPolicy(o) => &o.metadata,
+            ClusterObject::Gateway(o) => &o.metadata,
+            ClusterObject::Route(o) => &o.metadata,
+            ClusterObject::ReferenceGrant(o) => &o.metadata,
+        }
+    }
+
+    /// The object's metadata, to change.
+    pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            ClusterObject::Namespace(o) => &mut o.metadata,
+            ClusterObject::Deployment(o) => &mut o.metadata,
+            ClusterObject::StatefulSet(o) => &mut o.metadata,
+            ClusterObject::DaemonSet(o) => &mut o.metadata,
+            ClusterObject::CronJob(o) => &mut o.metadata,
+            ClusterObject::Job(o) => &mut o.metadata,
+            ClusterObject::ReplicaSet(o) => &mut o.metadata,
+            ClusterObject::Pod(o) => &mut o.metadata,
+            ClusterObject::Service(o) => &mut o.metadata,
+            ClusterObject::Ingress(o) => &mut o.metadata,
+            ClusterObject::NetworkPolicy(o) => &mut o.metadata,
+            ClusterObject::Gateway(o) => &mut o.metadata,
+            ClusterObject::Route(o) => &mut o.metadata,
+            ClusterObject::ReferenceGrant(o) => &mut o.metadata,
+        }
+    }
+
+    /// The object's key; a Namespace's key has an empty namespace.
+    pub fn key(&self) -> ObjectKey {
+        match self {
+            ClusterObject::Namespace(o) => {
+                ObjectKey::new("", o.metadata.name.as_deref().unwrap_or_default())
+            }
+            other => ObjectKey::of(other.metadata()),
+        }
+    }
+}
+
+impl Snapshot {
+    /// Adds or replaces an object and returns the assets that the change can alter, as the
+    /// object was and as it is now.
+    pub fn apply(&mut self, object: ClusterObject) -> BTreeSet<WorkloadKey> {
+        let key = object.key();
+        let before = self.stored(object.kind(), &key);
+        let mut affected = before
+            .map(|old| impact::affected(self, &old))
+            .unwrap_or_default();
+
+        let now = object.clone();
+        self.insert(object);
+        affected.extend(impact::affected(self, &now));
+        affected
+    }
+
+    /// Removes an object and returns the assets its removal can alter.
+    pub fn delete(&mut self, kind: &str, key: &ObjectKey) -> BTreeSet<WorkloadKey> {
+        let before = self.stored(kind, key);
+        let mut affected = before
+            .map(|old| impact::affected(self, &old))
+            .unwrap_or_default();
+        if let Some(workload) = self.controlling_asset(kind, key) {
+            affected.insert(workload);
+        }
+        self.remove(kind, key);
+        affected
+    }
+
+    /// The asset a workload-kind object stands for: itself, or its CronJob or Deployment.
+    fn controlling_asset(&self, kind: &str, key: &ObjectKey) -> Option<WorkloadKey> {
+        let workload_kind = WorkloadKind::parse(kind)?;
+        let controller = self.controllers.get(&(workload_kind, key.clone()));
+        let usual = match workload_kind {
+            WorkloadKind::ReplicaSet => WorkloadKind::Deployment,
+            WorkloadKind::Job => WorkloadKind::CronJob,
+            _ => return workload_key(kind, key),
+        };
+        match controller {
+            Some(Some(owner)) if owner.kind == usual.as_str() => Some(WorkloadKey {
+                namespace: key.namespace.clone(),
+                kind: usual,
+                name: owner.name.clone(),
+            }),
+            _ => workload_key(kind, key),
+        }
+    }
+
+    /// Adds or replaces an object.
+    pub fn insert(&mut self, object: ClusterObject) {
+        match object {
+            ClusterObject::Namespace(namespace) => {
+                let name = namespace.metadata.name.clone().unwrap_or_default();
+                self.namespaces.insert(name, namespace);
+            }
+            ClusterObject::Deployment(object) => {
+                self.insert_workload(Workload::from_deployment(object))
+            }
+            ClusterObject::StatefulSet(object) => {
+                self.insert_workload(Workload::from_stateful_set(object))
+            }
+            ClusterObject::DaemonSet(object) => {
+                self.insert_workload(Workload::from_daemon_set(object))
+            }
+            ClusterObject::CronJob(object) => self.insert_workload(Workload::from_cron_job(object)),
+            ClusterObject::Job(object) => {
+                let controller = controller_of(&object.metadata);
+                self.insert_controlled(
+                    Workload::from_job(object),
+                    controller,
+                    WorkloadKind::CronJob,
+                )
+            }
+            ClusterObject::ReplicaSet(object) => {
+                let controller = controller_of(&object.metadata);
+                let workload = Workload::from_replica_set(object);
+                self.insert_controlled(workload, controller, WorkloadKind::Deployment)
+            }
+            ClusterObject::Pod(pod) => self.insert_pod(pod),
+            ClusterObject::Service(object) => {
+                self.services
+                    .insert(ObjectKey::of(&object.metadata), object);
+            }
+            ClusterObject::Ingress(object) => {
+                self.ingresses
+                    .insert(ObjectKey::of(&object.metadata), object);
+            }
+            ClusterObject::NetworkPolicy(object) => {
+                self.network_policies
+                    .insert(ObjectKey::of(&object.metadata), object);
+            }
+            ClusterObject::Gateway(object) => {
+                self.gateways
+                    .insert(ObjectKey::of(&object.metadata), object);
+            }
+            ClusterObject::Route(object) => {
+                self.routes
+                    .insert((ObjectKey::of(&object.metadata), object.kind), object);
+            }
+            ClusterObject::ReferenceGrant(object) => {
+                self.reference_grants
+                    .insert(ObjectKey::of(&object.metadata), object);
+            }
+        }
+    }
+
+    fn insert_workload(&mut self, workload: Workload) {
+        let key = WorkloadKey {
+            namespace: workload.namespace().to_string(),
+            kind: workload.kind,
+            name: workload.name().to_string(),
+        };
+        self.workloads.insert(key, workload);
+    }
+
+    /// A Job or ReplicaSet is an asset of its own unless its controller is the kind that
+    /// normally makes it (a CronJob, a Deployment), which is then the asset.
+    fn insert_controlled(
+        &mut self,
+        workload: Workload,
+        controller: Option<OwnerReference>,
+        usual_controller: WorkloadKind,
+    ) {
+        let key = (workload.kind, ObjectKey::of(&workload.metadata));
+        let is_asset = controller
+            .as_ref()
+            .is_none_or(|c| c.kind != usual_controller.as_str());
+        self.controllers.insert(key.clone(), controller);
+        if is_asset {
+            self.insert_workload(workload);
+        } else {
+            self.workloads.remove(&WorkloadKey {
+                namespace: key.1.namespace,
+                kind: key.0,
+                name: key.1.name,
+            });
+        }
+    }
+
+    fn insert_pod(&mut self, pod: Pod) {
+        let key = ObjectKey::of(&pod.metadata);
+        if controller_of(&pod.metadata).is_none() {
+            self.insert_workload(Workload::from_pod(pod.clone()));
+        }
+        self.pods.insert(key, pod);
+    }
+
+    /// Removes the object of `kind` at `key`; a no-op when absent.
+    pub fn remove(&mut self, kind: &str, key: &ObjectKey) {
+        match kind {
+            "Namespace" => {
+                self.namespaces.remove(&key.name);
+            }
+            "Service" => {
+                self.services.remove(key);
+            }
+            "Ingress" => {
+                self.ingresses.remove(key);
+            }
+            "NetworkPolicy" => {
+                self.network_policies.remove(key);
+            }
+            "Gateway" => {
+                self.gateways.remove(key);
+            }
+            "ReferenceGrant" => {
+                self.reference_grants.remove(key);
+            }
+            _ => self.remove_workload_or_route(kind, key),
+        }
+    }
+
+    fn remove_workload_or_route(&mut self, kind: &str, key: &ObjectKey) {
+        if let Some(route) = RouteKind::ALL
+            .into_iter()
+            .find(|route| route.as_str() == kind)
+        {
+            self.routes.remove(&(key.clone(), route));
+            return;
+        }
+        let Some(kind) = WorkloadKind::parse(kind) else {
+            return;
+        };
+        if kind == WorkloadKind::Pod {
+            self.pods.remove(key);
+        }
+        self.controllers.remove(&(kind, key.clone()));
+        self.workloads.remove(&WorkloadKey {
+            namespace: key.namespace.clone(),
+            kind,
+            name: key.name.clone(),
+        });
+    }
+
+    /// The stored object of `kind` at `key`, for kinds the engine keeps whole (everything
+    /// but the workload kinds other than Pod, which are kept as [`Workload`]s).
+    pub fn stored(&self, kind: &str, key: &ObjectKey) -> Option<ClusterObject> {
+        let route = RouteKind::ALL
+            .into_iter()
+            .find(|route| route.as_str() == kind);
+        if let Some(route) = route {
+            let found = self.routes.get(&(key.clone(), route)).cloned();
+            return found.map(ClusterObject::Route);
+        }
+        match kind {
+            "Namespace" => self
+                .namespaces
+                .get(&key.name)
+                .cloned()
+                .map(ClusterObject::Namespace),
+            "Pod" => self.pods.get(key).cloned().map(ClusterObject::Pod),
+            "Service" => self.services.get(key).cloned().map(ClusterObject::Service),
+            "Ingress" => self.ingresses.get(key).cloned().map(ClusterObject::Ingress),
+            "NetworkPolicy" => self
+                .network_policies
+                .get(key)
+                .cloned()
+                .map(ClusterObject::NetworkPolicy),
+            "Gateway" => self.gateways.get(key).cloned().map(ClusterObject::Gateway),
+            "ReferenceGrant" => self
+                .reference_grants
+                .get(key)
+                .cloned()
+                .map(ClusterObject::ReferenceGrant),
+            _ => None,
+        }
+    }
+
+    /// Keys of every stored object of `kind`, to find those a relist no longer returns.
+    pub fn keys(&self, kind: &str) -> Vec<ObjectKey> {
+        if let Some(route) = RouteKind::ALL
+            .into_iter()
+            .find(|route| route.as_str() == kind)
+        {
+            let routes = self.routes.keys().filter(|(_, k)| *k == route);
+            return routes.map(|(key, _)| key.clone()).collect();
+        }
+        match kind {
+            "Namespace" => self
+                .namespaces
+                .keys()
+                .map(|name| ObjectKey::new("", name))
+                .collect(),
+            "Pod" => self.pods.keys().cloned().collect(),
+            "Service" => self.services.keys().cloned().collect(),
+            "Ingress" => self.ingresses.keys().cloned().collect(),
+            "NetworkPolicy" => self.network_policies.keys().cloned().collect(),
+            "Gateway" => self.gateways.keys().cloned().collect(),
+            "ReferenceGrant" => self.reference_grants.keys().cloned().collect(),
+            _ => self.workload_keys(kind),
+        }
+    }
+
+    fn workload_keys(&self, kind: &str) -> Vec<ObjectKey> {
+        let Some(kind) = WorkloadKind::parse(kind) else {
+            return Vec::new();
+        };
+        let controlled = self.controllers.keys().filter(|(k, _)| *k == kind);
+        let mut keys: BTreeSet<ObjectKey> = controlled.map(|(_, key)| key.clone()).collect();
+        let workloads = self.workloads.keys().filter(|key| key.kind == kind);
+        keys.extend(workloads.map(|key| ObjectKey::new(&key.namespace, &key.name)));
+        keys.into_iter().collect()
+    }
+
+    /// A namespace by name.
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.get(name)
+    }
+
+    /// Every namespace.
+    pub fn namespaces(&self) -> impl Iterator<Item = &Namespace> {
+        self.namespaces.values()
+    }
+
+    /// Every workload that makes an asset.
+    pub fn workloads(&self) -> impl Iterator<Item = (&WorkloadKey, &Workload)> {
+        self.workloads.iter()
+    }
+
+    /// One workload.
+    pub fn workload(&self, key: &WorkloadKey) -> Option<&Workload> {
+        self.workloads.get(key)
+    }
+
+    /// The workloads of one namespace.
+    pub fn workloads_in<'a>(
+        &'a self,
+        namespace: &str,
+    ) -> impl Iterator<Item = (&'a WorkloadKey, &'a Workload)> {
+        let start = WorkloadKey {
+            namespace: namespace.to_string(),
+            kind: WorkloadKind::ALL[0],
+            name: String::new(),
+        };
+        let namespace = namespace.to_string();
+        self.workloads
+            .range(start..)
+            .take_while(move |(key, _)| key.namespace == namespace)
+    }
+
+    /// The Services of one namespace.
+    pub fn services_in(&self, namespace: &str) -> impl Iterator<Item = &Service> {
+        in_namespace(&self.services, namespace)
+    }
+
+    /// One Service.
+    pub fn service(&self, key: &ObjectKey) -> Option<&Service> {
+        self.services.get(key)
+    }
+
+    /// The Ingresses of one namespace.
+    pub fn ingresses_in(&self, namespace: &str) -> impl Iterator<Item = &Ingress> {
+        in_namespace(&self.ingresses, namespace)
+    }
+
+    /// The NetworkPolicies of one namespace.
+    pub fn network_policies_in(&self, namespace: &str) -> impl Iterator<Item = &NetworkPolicy> {
+        in_namespace(&self.network_policies, namespace)
+    }
+
+    /// One Gateway.
+    pub fn gateway(&self, key: &ObjectKey) -> Option<&Gateway> {
+        self.gateways.get(key)
+    }
+
+    /// Every Gateway API route, of every namespace: a route may send traffic to another
+    /// namespace's Services.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.values()
+    }
+
+    /// The ReferenceGrants of one namespace.
+    pub fn reference_grants_in(&self, namespace: &str) -> impl Iterator<Item = &ReferenceGrant> {
+        in_namespace(&self.reference_grants, namespace)
+    }
+
+    /// The pods a workload runs, followed through ReplicaSets and Jobs.
+    pub fn pods_of(&self, key: &WorkloadKey) -> Vec<&Pod> {
+        in_namespace(&self.pods, &key.namespace)
+            .filter(|pod| self.asset_of_pod(pod).as_ref() == Some(key))
+            .collect()
+    }
+
+    /// The workload whose asset a Pod belongs to: itself when uncontrolled, else its
+    /// controller, followed up through a ReplicaSet to its Deployment or through a Job to
+    /// its CronJob.
+    pub fn asset_of_pod(&self, pod: &Pod) -> Option<WorkloadKey> {
+        let namespace = namespace_or_default(&pod.metadata).to_string();
+        let Some(controller) = controller_of(&pod.metadata) else {
+            let name = pod.metadata.name.clone().unwrap_or_default();
+            return Some(WorkloadKey {
+                namespace,
+                kind: WorkloadKind::Pod,
+                name,
+            });
+        };
+        let kind = WorkloadKind::parse(&controller.kind)?;
+        let key = ObjectKey::new(&namespace, &controller.name);
+        match self.controllers.get(&(kind, key)) {
+            Some(Some(parent)) if WorkloadKind::parse(&parent.kind).is_some() => {
+                let kind = WorkloadKind::parse(&parent.kind)?;
+                Some(WorkloadKey {
+                    namespace,
+                    kind,
+                    name: parent.name.clone(),
+                })
+            }
+            _ => Some(WorkloadKey {
+                namespace,
+                kind,
+                name: controller.name,
+            }),
+        }
+    }
+}
+
+/// The asset key of a workload-kind object, judged by its kind alone.
+fn workload_key(kind: &str, key: &ObjectKey) -> Option<WorkloadKey> {
+    Some(WorkloadKey {
+        namespace: key.namespace.clone(),
+        kind: WorkloadKind::parse(kind)?,
+        name: key.name.clone(),
+    })
+}
+
+fn in_namespace<'a, T>(
+    map: &'a BTreeMap<ObjectKey, T>,
+    namespace: &str,
+) -> impl Iterator<Item = &'a T> {
+    let start = ObjectKey::new(namespace, "");
+    let namespace = namespace.to_string();
+    map.range((Bound::Included(start), Bound::Unbounded))
+        .take_while(move |(key, _)| key.namespace == namespace)
+        .map(|(_, value)| value)
+}
+
+/// The owner reference marked as the object's controller.
+pub fn controller_of(metadata: &ObjectMeta) -> Option<OwnerReference> {
+    let owners = metadata.owner_references.as_ref()?;
+    owners
+        .iter()
+        .find(|owner| owner.controller == Some(true))
+        .cloned()
+}
