@@ -16,13 +16,7 @@ use super::workload::{Workload, WorkloadKind, namespace_or_default};
 /// The assets that `object`, as given, bears on in `snapshot`.
 pub fn affected(snapshot: &Snapshot, object: &ClusterObject) -> BTreeSet<WorkloadKey> {
     match object {
-        ClusterObject::Namespace(namespace) => {
-            let name = namespace.metadata.name.as_deref().unwrap_or_default();
-            snapshot
-                .workloads_in(name)
-                .map(|(key, _)| key.clone())
-                .collect()
-        }
+        ClusterObject::Namespace(namespace) => in_namespace(snapshot, namespace),
         ClusterObject::Deployment(o) => own(WorkloadKind::Deployment, &o.metadata),
         ClusterObject::StatefulSet(o) => own(WorkloadKind::StatefulSet, &o.metadata),
         ClusterObject::DaemonSet(o) => own(WorkloadKind::DaemonSet, &o.metadata),
@@ -45,6 +39,25 @@ pub fn affected(snapshot: &Snapshot, object: &ClusterObject) -> BTreeSet<Workloa
         ClusterObject::Route(route) => behind_route(snapshot, route),
         ClusterObject::ReferenceGrant(grant) => behind_grant(snapshot, grant),
     }
+}
+
+/// A namespace's labels and annotations bear on its own workloads (owner, classification),
+/// and on the workloads behind its routes wherever they run: a Gateway may admit routes by
+/// namespace labels.
+fn in_namespace(
+    snapshot: &Snapshot,
+    namespace: &k8s_openapi::api::core::v1::Namespace,
+) -> BTreeSet<WorkloadKey> {
+    let name = namespace.metadata.name.as_deref().unwrap_or_default();
+    let mut affected: BTreeSet<WorkloadKey> = snapshot
+        .workloads_in(name)
+        .map(|(key, _)| key.clone())
+        .collect();
+    let routes = snapshot
+        .routes()
+        .filter(|route| namespace_or_default(&route.metadata) == name);
+    affected.extend(routes.flat_map(|route| behind_route(snapshot, route)));
+    affected
 }
 
 fn own(
@@ -99,9 +112,12 @@ fn naming_service(snapshot: &Snapshot, service: &Service) -> BTreeSet<WorkloadKe
     else {
         return BTreeSet::new();
     };
+    // Host names are case-insensitive, and the dependency step reads them so.
+    let name = name.to_ascii_lowercase();
+    let names_it = |value: &str| value.to_ascii_lowercase().contains(&name);
     snapshot
         .workloads()
-        .filter(|(_, workload)| env_values(workload).any(|value| value.contains(name)))
+        .filter(|(_, workload)| env_values(workload).any(names_it))
         .map(|(key, _)| key.clone())
         .collect()
 }
@@ -207,4 +223,658 @@ fn behind_grant(snapshot: &Snapshot, grant: &ReferenceGrant) -> BTreeSet<Workloa
         .flat_map(|route| behind_route(snapshot, route))
         .filter(|key| key.namespace == namespace)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::api::Exposure;
+    use crate::engine::asset::assess;
+    use crate::engine::dependencies::dependencies;
+    use crate::engine::gateway_api::{RouteKind, RouteSpec};
+    use crate::engine::settings::Settings;
+
+    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
+        serde_json::from_value(manifest).expect("test manifest deserializes")
+    }
+
+    fn key(namespace: &str, kind: WorkloadKind, name: &str) -> WorkloadKey {
+        WorkloadKey {
+            namespace: namespace.to_string(),
+            kind,
+            name: name.to_string(),
+        }
+    }
+
+    fn deployment_key(namespace: &str, name: &str) -> WorkloadKey {
+        key(namespace, WorkloadKind::Deployment, name)
+    }
+
+    fn snapshot_of(objects: Vec<ClusterObject>) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for object in objects {
+            snapshot.insert(object);
+        }
+        snapshot
+    }
+
+    fn controller(api_version: &str, kind: &str, name: &str) -> Value {
+        json!([{
+            "apiVersion": api_version,
+            "kind": kind,
+            "name": name,
+            "uid": format!("uid-{name}"),
+            "controller": true
+        }])
+    }
+
+    /// Deployment `namespace/name`, pods labelled `app: <name>` and `tier: <tier>`, listening
+    /// on 8080, its container's environment `env`.
+    fn deployment_with(namespace: &str, name: &str, tier: &str, env: Value) -> ClusterObject {
+        ClusterObject::Deployment(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": {
+                "selector": { "matchLabels": { "app": name } },
+                "template": {
+                    "metadata": { "labels": { "app": name, "tier": tier } },
+                    "spec": { "containers": [{
+                        "name": "server",
+                        "image": format!("registry.example/{name}:1.0"),
+                        "ports": [{ "containerPort": 8080 }],
+                        "env": env
+                    }] }
+                }
+            }
+        })))
+    }
+
+    fn deployment(namespace: &str, name: &str) -> ClusterObject {
+        deployment_with(namespace, name, "backend", json!([]))
+    }
+
+    /// ClusterIP Service `namespace/name` with `selector`.
+    fn service(namespace: &str, name: &str, selector: Value) -> ClusterObject {
+        ClusterObject::Service(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": { "selector": selector, "ports": [{ "port": 80, "targetPort": 8080 }] }
+        })))
+    }
+
+    /// Service `namespace/name` selecting the pods of Deployment `name`.
+    fn service_for(namespace: &str, name: &str) -> ClusterObject {
+        service(namespace, name, json!({ "app": name }))
+    }
+
+    fn route(manifest: Value) -> ClusterObject {
+        let kind = RouteKind::ALL
+            .into_iter()
+            .find(|kind| manifest["kind"] == kind.as_str())
+            .expect("test route has a route kind");
+        let spec: RouteSpec = parse(manifest["spec"].clone());
+        ClusterObject::Route(Route {
+            kind,
+            metadata: parse(manifest["metadata"].clone()),
+            spec,
+        })
+    }
+
+    /// HTTPRoute `namespace/name` attached to Gateway infra/public, sending traffic to
+    /// `backend_refs`.
+    fn http_route(namespace: &str, name: &str, backend_refs: Value) -> ClusterObject {
+        route(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": {
+                "parentRefs": [{ "name": "public", "namespace": "infra" }],
+                "rules": [{ "backendRefs": backend_refs }]
+            }
+        }))
+    }
+
+    /// Gateway infra/`name` with one HTTP listener admitting routes from `namespaces`.
+    fn gateway(name: &str, namespaces: Value) -> ClusterObject {
+        ClusterObject::Gateway(parse(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "Gateway",
+            "metadata": { "name": name, "namespace": "infra" },
+            "spec": {
+                "gatewayClassName": "istio",
+                "listeners": [{
+                    "name": "http",
+                    "port": 80,
+                    "protocol": "HTTP",
+                    "allowedRoutes": { "namespaces": namespaces }
+                }]
+            }
+        })))
+    }
+
+    /// ReferenceGrant in shop letting HTTPRoutes of `from_namespace` reach its Services.
+    fn grant_in_shop(from_namespace: &str) -> ClusterObject {
+        ClusterObject::ReferenceGrant(parse(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1beta1",
+            "kind": "ReferenceGrant",
+            "metadata": { "name": "routes", "namespace": "shop" },
+            "spec": {
+                "from": [{
+                    "group": "gateway.networking.k8s.io",
+                    "kind": "HTTPRoute",
+                    "namespace": from_namespace
+                }],
+                "to": [{ "group": "", "kind": "Service" }]
+            }
+        })))
+    }
+
+    fn namespace(name: &str, labels: Value) -> ClusterObject {
+        ClusterObject::Namespace(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": { "name": name, "labels": labels }
+        })))
+    }
+
+    fn set<const N: usize>(keys: [WorkloadKey; N]) -> BTreeSet<WorkloadKey> {
+        BTreeSet::from(keys)
+    }
+
+    #[test]
+    fn namespace_bears_on_every_workload_in_it() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            deployment("shop-2", "web"),
+        ]);
+
+        let affected = affected(&snapshot, &namespace("shop", json!({})));
+
+        assert_eq!(
+            affected,
+            set([deployment_key("shop", "api"), deployment_key("shop", "web")])
+        );
+    }
+
+    #[test]
+    fn namespace_label_change_bears_on_workloads_behind_its_routes_in_other_namespaces() {
+        // Gateway infra/public admits routes only from namespaces labelled expose=public. The
+        // HTTPRoute in edge sends traffic to Service shop/web, granted by a ReferenceGrant in
+        // shop. Labelling namespace edge attaches the route, and Deployment shop/web becomes
+        // reachable from the internet: its asset changes, though it lives in shop.
+        let selector = json!({
+            "from": "Selector",
+            "selector": { "matchLabels": { "expose": "public" } }
+        });
+        let backend = json!([{ "name": "web", "namespace": "shop", "port": 80 }]);
+        let mut snapshot = snapshot_of(vec![
+            namespace("edge", json!({})),
+            gateway("public", selector),
+            http_route("edge", "web", backend),
+            grant_in_shop("edge"),
+            service_for("shop", "web"),
+            deployment("shop", "web"),
+        ]);
+        let web = deployment_key("shop", "web");
+        let exposure = |snapshot: &Snapshot| {
+            let now = parse(json!("2025-01-01T00:00:00Z"));
+            let asset =
+                assess(&web, snapshot, &Settings::default(), &now).expect("web is an asset");
+            asset.status.and_then(|status| status.exposure)
+        };
+        assert_eq!(exposure(&snapshot), Some(Exposure::Cluster));
+
+        let affected = snapshot.apply(namespace("edge", json!({ "expose": "public" })));
+
+        assert_eq!(exposure(&snapshot), Some(Exposure::Internet));
+        assert!(
+            affected.contains(&web),
+            "labelling namespace edge changed the exposure of {web}, but only {affected:?} \
+             were returned"
+        );
+    }
+
+    #[test]
+    fn deployment_bears_on_its_own_asset() {
+        let snapshot = Snapshot::default();
+
+        let affected = affected(&snapshot, &deployment("shop", "web"));
+
+        assert_eq!(affected, set([deployment_key("shop", "web")]));
+    }
+
+    #[test]
+    fn stateful_set_bears_on_its_own_asset() {
+        let stateful_set = ClusterObject::StatefulSet(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": { "name": "db", "namespace": "shop" },
+            "spec": {
+                "serviceName": "db",
+                "selector": { "matchLabels": { "app": "db" } },
+                "template": {
+                    "metadata": { "labels": { "app": "db" } },
+                    "spec": { "containers": [{ "name": "postgres", "image": "postgres:16" }] }
+                }
+            }
+        })));
+
+        let affected = affected(&Snapshot::default(), &stateful_set);
+
+        assert_eq!(
+            affected,
+            set([key("shop", WorkloadKind::StatefulSet, "db")])
+        );
+    }
+
+    #[test]
+    fn daemon_set_bears_on_its_own_asset() {
+        let daemon_set = ClusterObject::DaemonSet(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": { "name": "node-exporter", "namespace": "monitoring" },
+            "spec": {
+                "selector": { "matchLabels": { "app": "node-exporter" } },
+                "template": {
+                    "metadata": { "labels": { "app": "node-exporter" } },
+                    "spec": { "containers": [{
+                        "name": "exporter",
+                        "image": "quay.io/prometheus/node-exporter:v1.8.2"
+                    }] }
+                }
+            }
+        })));
+
+        let affected = affected(&Snapshot::default(), &daemon_set);
+
+        let node_exporter = key("monitoring", WorkloadKind::DaemonSet, "node-exporter");
+        assert_eq!(affected, set([node_exporter]));
+    }
+
+    #[test]
+    fn cron_job_bears_on_its_own_asset() {
+        let cron_job = ClusterObject::CronJob(parse(json!({
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": { "name": "report", "namespace": "shop" },
+            "spec": {
+                "schedule": "0 3 * * *",
+                "jobTemplate": { "spec": { "template": { "spec": {
+                    "restartPolicy": "OnFailure",
+                    "containers": [{ "name": "report", "image": "shop/report:1.0" }]
+                } } } }
+            }
+        })));
+
+        let affected = affected(&Snapshot::default(), &cron_job);
+
+        assert_eq!(
+            affected,
+            set([key("shop", WorkloadKind::CronJob, "report")])
+        );
+    }
+
+    fn job(name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::Job(parse(json!({
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": { "name": name, "namespace": "shop", "ownerReferences": owner_references },
+            "spec": { "template": { "spec": {
+                "restartPolicy": "Never",
+                "containers": [{ "name": "main", "image": "shop/report:1.0" }]
+            } } }
+        })))
+    }
+
+    #[test]
+    fn job_of_a_cron_job_bears_on_the_cron_job() {
+        let owner = controller("batch/v1", "CronJob", "report");
+
+        let affected = affected(&Snapshot::default(), &job("report-28910400", owner));
+
+        assert_eq!(
+            affected,
+            set([key("shop", WorkloadKind::CronJob, "report")])
+        );
+    }
+
+    #[test]
+    fn job_without_a_cron_job_bears_on_itself() {
+        let affected = affected(&Snapshot::default(), &job("migrate", json!([])));
+
+        assert_eq!(affected, set([key("shop", WorkloadKind::Job, "migrate")]));
+    }
+
+    fn replica_set(name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::ReplicaSet(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": { "name": name, "namespace": "shop", "ownerReferences": owner_references },
+            "spec": {
+                "selector": { "matchLabels": { "app": "web" } },
+                "template": {
+                    "metadata": { "labels": { "app": "web" } },
+                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
+                }
+            }
+        })))
+    }
+
+    #[test]
+    fn replica_set_of_a_deployment_bears_on_the_deployment() {
+        let owner = controller("apps/v1", "Deployment", "web");
+
+        let affected = affected(&Snapshot::default(), &replica_set("web-7d4b9c8f6", owner));
+
+        assert_eq!(affected, set([deployment_key("shop", "web")]));
+    }
+
+    #[test]
+    fn replica_set_of_another_controller_bears_on_itself() {
+        let owner = controller("argoproj.io/v1alpha1", "Rollout", "web");
+
+        let affected = affected(&Snapshot::default(), &replica_set("web-6f9c7d5b8", owner));
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
+        assert_eq!(affected, set([replica_set]));
+    }
+
+    fn pod(name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::Pod(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": { "name": name, "namespace": "shop", "ownerReferences": owner_references },
+            "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
+        })))
+    }
+
+    #[test]
+    fn pod_bears_on_the_asset_it_belongs_to() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            replica_set("web-7d4b9c8f6", controller("apps/v1", "Deployment", "web")),
+        ]);
+        let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
+
+        let affected = affected(&snapshot, &pod("web-7d4b9c8f6-x2x9k", owner));
+
+        assert_eq!(affected, set([deployment_key("shop", "web")]));
+    }
+
+    #[test]
+    fn uncontrolled_pod_bears_on_itself() {
+        let affected = affected(&Snapshot::default(), &pod("debug", json!([])));
+
+        assert_eq!(affected, set([key("shop", WorkloadKind::Pod, "debug")]));
+    }
+
+    #[test]
+    fn service_bears_on_the_workloads_it_selects() {
+        let snapshot = snapshot_of(vec![
+            deployment_with("shop", "web", "frontend", json!([])),
+            deployment_with("shop", "admin", "frontend", json!([])),
+            deployment_with("shop", "api", "backend", json!([])),
+            deployment_with("shop-2", "web", "frontend", json!([])),
+        ]);
+
+        let affected = affected(
+            &snapshot,
+            &service("shop", "frontends", json!({ "tier": "frontend" })),
+        );
+
+        assert_eq!(
+            affected,
+            set([
+                deployment_key("shop", "admin"),
+                deployment_key("shop", "web")
+            ])
+        );
+    }
+
+    #[test]
+    fn service_without_a_selector_bears_on_no_workload() {
+        let snapshot = snapshot_of(vec![deployment("shop", "web")]);
+        let manual = ClusterObject::Service(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": { "name": "legacy-db", "namespace": "shop" },
+            "spec": { "ports": [{ "port": 5432 }] }
+        })));
+
+        assert!(affected(&snapshot, &manual).is_empty());
+    }
+
+    #[test]
+    fn service_bears_on_workloads_naming_it_in_env_values() {
+        let env = json!([
+            { "name": "ORDERS_URL", "value": "http://orders.shop.svc.cluster.local:8080" }
+        ]);
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "orders"),
+            deployment_with("web", "checkout", "frontend", env),
+            deployment("web", "catalog"),
+        ]);
+
+        let affected = affected(&snapshot, &service_for("shop", "orders"));
+
+        assert_eq!(
+            affected,
+            set([
+                deployment_key("shop", "orders"),
+                deployment_key("web", "checkout"),
+            ])
+        );
+    }
+
+    #[test]
+    fn service_named_in_an_upper_case_env_value_bears_on_the_workload() {
+        // Host names are case-insensitive, and the dependency step lower-cases them: a
+        // workload with CART_ADDR=CARTSERVICE:7070 depends on Service cartservice. Its asset
+        // changes when that Service comes or goes.
+        let env = json!([{ "name": "CART_ADDR", "value": "CARTSERVICE:7070" }]);
+        let mut snapshot = snapshot_of(vec![deployment_with("shop", "checkout", "backend", env)]);
+        let cart = service("shop", "cartservice", json!({ "app": "cart" }));
+        snapshot.insert(cart.clone());
+        let checkout = deployment_key("shop", "checkout");
+        let workload = snapshot.workload(&checkout).expect("checkout is stored");
+        assert_eq!(dependencies(workload, &snapshot).len(), 1);
+
+        let affected = affected(&snapshot, &cart);
+
+        assert_eq!(affected, set([checkout]));
+    }
+
+    #[test]
+    fn ingress_bears_on_workloads_behind_its_backend_services() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            deployment("shop", "admin"),
+            deployment("shop", "fallback"),
+            service_for("shop", "web"),
+            service_for("shop", "api"),
+            service_for("shop", "admin"),
+            service_for("shop", "fallback"),
+        ]);
+        let ingress = ClusterObject::Ingress(parse(json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": { "name": "shop", "namespace": "shop" },
+            "spec": {
+                "ingressClassName": "nginx",
+                "defaultBackend": { "service": { "name": "fallback", "port": { "number": 80 } } },
+                "rules": [{
+                    "host": "shop.example.com",
+                    "http": { "paths": [
+                        {
+                            "path": "/",
+                            "pathType": "Prefix",
+                            "backend": { "service": { "name": "web", "port": { "number": 80 } } }
+                        },
+                        {
+                            "path": "/api",
+                            "pathType": "Prefix",
+                            "backend": { "service": { "name": "api", "port": { "number": 80 } } }
+                        }
+                    ] }
+                }]
+            }
+        })));
+
+        let affected = affected(&snapshot, &ingress);
+
+        assert_eq!(
+            affected,
+            set([
+                deployment_key("shop", "api"),
+                deployment_key("shop", "fallback"),
+                deployment_key("shop", "web"),
+            ])
+        );
+    }
+
+    fn network_policy(pod_selector: Value) -> ClusterObject {
+        ClusterObject::NetworkPolicy(parse(json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": { "name": "policy", "namespace": "shop" },
+            "spec": { "podSelector": pod_selector, "policyTypes": ["Ingress"] }
+        })))
+    }
+
+    #[test]
+    fn network_policy_bears_on_the_workloads_its_pod_selector_selects() {
+        let snapshot = snapshot_of(vec![
+            deployment_with("shop", "web", "frontend", json!([])),
+            deployment_with("shop", "api", "backend", json!([])),
+            deployment_with("shop", "db", "data", json!([])),
+            deployment_with("shop-2", "api", "backend", json!([])),
+        ]);
+        let policy = network_policy(json!({
+            "matchExpressions": [
+                { "key": "tier", "operator": "In", "values": ["backend", "data"] }
+            ]
+        }));
+
+        let affected = affected(&snapshot, &policy);
+
+        assert_eq!(
+            affected,
+            set([deployment_key("shop", "api"), deployment_key("shop", "db")])
+        );
+    }
+
+    #[test]
+    fn network_policy_with_an_empty_pod_selector_bears_on_every_workload_of_its_namespace() {
+        let snapshot = snapshot_of(vec![
+            deployment_with("shop", "web", "frontend", json!([])),
+            deployment_with("shop", "api", "backend", json!([])),
+            deployment_with("shop-2", "api", "backend", json!([])),
+        ]);
+
+        let affected = affected(&snapshot, &network_policy(json!({})));
+
+        assert_eq!(
+            affected,
+            set([deployment_key("shop", "api"), deployment_key("shop", "web")])
+        );
+    }
+
+    #[test]
+    fn gateway_bears_on_workloads_behind_routes_attached_to_it() {
+        let to_internal = route(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": { "name": "admin", "namespace": "shop" },
+            "spec": {
+                "parentRefs": [{ "name": "internal", "namespace": "infra" }],
+                "rules": [{ "backendRefs": [{ "name": "admin", "port": 80 }] }]
+            }
+        }));
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "admin"),
+            service_for("shop", "web"),
+            service_for("shop", "admin"),
+            http_route("shop", "web", json!([{ "name": "web", "port": 80 }])),
+            to_internal,
+        ]);
+
+        let affected = affected(&snapshot, &gateway("public", json!({ "from": "All" })));
+
+        assert_eq!(affected, set([deployment_key("shop", "web")]));
+    }
+
+    #[test]
+    fn route_bears_on_workloads_behind_its_backend_services_in_any_namespace() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("edge", "web"),
+            deployment("edge", "docs"),
+            service_for("shop", "web"),
+            service_for("edge", "web"),
+            service_for("edge", "docs"),
+        ]);
+        let backends = json!([
+            { "name": "web", "namespace": "shop", "port": 80 },
+            { "name": "docs", "port": 80 }
+        ]);
+
+        let affected = affected(&snapshot, &http_route("edge", "site", backends));
+
+        assert_eq!(
+            affected,
+            set([
+                deployment_key("edge", "docs"),
+                deployment_key("shop", "web")
+            ])
+        );
+    }
+
+    #[test]
+    fn route_backend_of_another_kind_bears_on_nothing() {
+        let snapshot = snapshot_of(vec![deployment("shop", "web"), service_for("shop", "web")]);
+        let backends = json!([{
+            "group": "multicluster.x-k8s.io",
+            "kind": "ServiceImport",
+            "name": "web",
+            "port": 80
+        }]);
+
+        let affected = affected(&snapshot, &http_route("shop", "web", backends));
+
+        assert!(affected.is_empty());
+    }
+
+    #[test]
+    fn reference_grant_bears_on_workloads_of_its_namespace_behind_routes_from_other_namespaces() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            deployment("edge", "docs"),
+            service_for("shop", "web"),
+            service_for("shop", "api"),
+            service_for("edge", "docs"),
+            http_route(
+                "edge",
+                "site",
+                json!([
+                    { "name": "web", "namespace": "shop", "port": 80 },
+                    { "name": "docs", "port": 80 }
+                ]),
+            ),
+            // A route of shop's own needs no grant to reach shop's Services.
+            http_route("shop", "api", json!([{ "name": "api", "port": 80 }])),
+        ]);
+
+        let affected = affected(&snapshot, &grant_in_shop("edge"));
+
+        assert_eq!(affected, set([deployment_key("shop", "web")]));
+    }
 }

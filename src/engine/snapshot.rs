@@ -200,6 +200,9 @@ impl Snapshot {
         let mut affected = before
             .map(|old| impact::affected(self, &old))
             .unwrap_or_default();
+        // Workload kinds are not stored whole; what they stood for before the change (an asset
+        // of their own, or their controller's) is known from the controller index.
+        affected.extend(self.controlling_asset(object.kind(), &key));
 
         let now = object.clone();
         self.insert(object);
@@ -330,10 +333,17 @@ impl Snapshot {
         }
     }
 
+    /// A Pod is an asset only while nothing controls it; a ReplicaSet may adopt it later.
     fn insert_pod(&mut self, pod: Pod) {
         let key = ObjectKey::of(&pod.metadata);
         if controller_of(&pod.metadata).is_none() {
             self.insert_workload(Workload::from_pod(pod.clone()));
+        } else {
+            self.workloads.remove(&WorkloadKey {
+                namespace: key.namespace.clone(),
+                kind: WorkloadKind::Pod,
+                name: key.name.clone(),
+            });
         }
         self.pods.insert(key, pod);
     }
@@ -594,4 +604,689 @@ pub fn controller_of(metadata: &ObjectMeta) -> Option<OwnerReference> {
         .iter()
         .find(|owner| owner.controller == Some(true))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::engine::gateway_api::RouteSpec;
+
+    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
+        serde_json::from_value(manifest).expect("test manifest deserializes")
+    }
+
+    fn key(namespace: &str, kind: WorkloadKind, name: &str) -> WorkloadKey {
+        WorkloadKey {
+            namespace: namespace.to_string(),
+            kind,
+            name: name.to_string(),
+        }
+    }
+
+    fn snapshot_of(objects: Vec<ClusterObject>) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for object in objects {
+            snapshot.insert(object);
+        }
+        snapshot
+    }
+
+    /// An ownerReference that marks `kind/name` as the controller, as Kubernetes writes it.
+    fn controller(api_version: &str, kind: &str, name: &str) -> Value {
+        json!([{
+            "apiVersion": api_version,
+            "kind": kind,
+            "name": name,
+            "uid": format!("uid-{name}"),
+            "controller": true,
+            "blockOwnerDeletion": true
+        }])
+    }
+
+    /// Deployment `namespace/name` whose pods are labelled `app: <name>`.
+    fn deployment(namespace: &str, name: &str) -> ClusterObject {
+        ClusterObject::Deployment(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": { "name": name, "namespace": namespace, "uid": format!("uid-{name}") },
+            "spec": {
+                "selector": { "matchLabels": { "app": name } },
+                "template": {
+                    "metadata": { "labels": { "app": name } },
+                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
+                }
+            }
+        })))
+    }
+
+    /// CronJob `namespace/name` whose pods are labelled `app: <name>`.
+    fn cron_job(namespace: &str, name: &str) -> ClusterObject {
+        ClusterObject::CronJob(parse(json!({
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": {
+                "schedule": "0 3 * * *",
+                "jobTemplate": { "spec": { "template": {
+                    "metadata": { "labels": { "app": name } },
+                    "spec": {
+                        "restartPolicy": "OnFailure",
+                        "containers": [{ "name": "main", "image": "shop/report:1.0" }]
+                    }
+                } } }
+            }
+        })))
+    }
+
+    /// ReplicaSet `namespace/name` with pods labelled `app: web` and `ownerReferences`.
+    fn replica_set(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::ReplicaSet(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": name,
+                "namespace": namespace,
+                "ownerReferences": owner_references
+            },
+            "spec": {
+                "selector": { "matchLabels": { "app": "web" } },
+                "template": {
+                    "metadata": { "labels": { "app": "web" } },
+                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
+                }
+            }
+        })))
+    }
+
+    /// Job `namespace/name` with `ownerReferences`.
+    fn job(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::Job(parse(json!({
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {
+                "name": name,
+                "namespace": namespace,
+                "ownerReferences": owner_references
+            },
+            "spec": { "template": { "spec": {
+                "restartPolicy": "Never",
+                "containers": [{ "name": "main", "image": "shop/report:1.0" }]
+            } } }
+        })))
+    }
+
+    /// Pod `namespace/name` labelled `app: web`, with `ownerReferences`.
+    fn pod(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
+        ClusterObject::Pod(pod_object(namespace, name, owner_references))
+    }
+
+    fn pod_object(namespace: &str, name: &str, owner_references: Value) -> Pod {
+        parse(json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "name": name,
+                "namespace": namespace,
+                "labels": { "app": "web" },
+                "ownerReferences": owner_references
+            },
+            "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
+        }))
+    }
+
+    /// ClusterIP Service `namespace/name` with `selector`.
+    fn service(namespace: &str, name: &str, selector: Value) -> ClusterObject {
+        ClusterObject::Service(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": { "selector": selector, "ports": [{ "port": 80, "targetPort": 8080 }] }
+        })))
+    }
+
+    fn ingress(namespace: &str, name: &str) -> ClusterObject {
+        ClusterObject::Ingress(parse(json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": {
+                "defaultBackend": { "service": { "name": name, "port": { "number": 80 } } }
+            }
+        })))
+    }
+
+    fn network_policy(namespace: &str, name: &str) -> ClusterObject {
+        ClusterObject::NetworkPolicy(parse(json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": { "podSelector": {}, "policyTypes": ["Ingress"] }
+        })))
+    }
+
+    fn reference_grant(namespace: &str, name: &str) -> ClusterObject {
+        ClusterObject::ReferenceGrant(parse(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1beta1",
+            "kind": "ReferenceGrant",
+            "metadata": { "name": name, "namespace": namespace },
+            "spec": {
+                "from": [{
+                    "group": "gateway.networking.k8s.io",
+                    "kind": "HTTPRoute",
+                    "namespace": "edge"
+                }],
+                "to": [{ "group": "", "kind": "Service" }]
+            }
+        })))
+    }
+
+    fn namespace(name: &str) -> ClusterObject {
+        ClusterObject::Namespace(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": { "name": name }
+        })))
+    }
+
+    /// A route of the kind the manifest names; routes have no k8s-openapi type to parse into.
+    fn route(manifest: Value) -> ClusterObject {
+        let kind = RouteKind::ALL
+            .into_iter()
+            .find(|kind| manifest["kind"] == kind.as_str())
+            .expect("test route has a route kind");
+        let spec: RouteSpec = parse(manifest["spec"].clone());
+        ClusterObject::Route(Route {
+            kind,
+            metadata: parse(manifest["metadata"].clone()),
+            spec,
+        })
+    }
+
+    fn object_keys(keys: &[(&str, &str)]) -> Vec<ObjectKey> {
+        keys.iter()
+            .map(|(namespace, name)| ObjectKey::new(namespace, name))
+            .collect()
+    }
+
+    fn pod_names(pods: Vec<&Pod>) -> Vec<String> {
+        pods.into_iter()
+            .map(|pod| pod.metadata.name.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn deployment_owned_replica_set_makes_no_asset() {
+        let owner = controller("apps/v1", "Deployment", "web");
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            replica_set("shop", "web-7d4b9c8f6", owner),
+        ]);
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        assert!(snapshot.workload(&replica_set).is_none());
+        let assets: Vec<&WorkloadKey> = snapshot.workloads().map(|(key, _)| key).collect();
+        assert_eq!(assets, [&key("shop", WorkloadKind::Deployment, "web")]);
+    }
+
+    #[test]
+    fn ownerless_replica_set_is_an_asset() {
+        let snapshot = snapshot_of(vec![replica_set("shop", "web", json!([]))]);
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web");
+        assert!(snapshot.workload(&replica_set).is_some());
+    }
+
+    #[test]
+    fn replica_set_controlled_by_another_kind_is_an_asset() {
+        // An Argo Rollout makes ReplicaSets the way a Deployment does, but is no workload
+        // kind the engine knows: the ReplicaSet is the asset.
+        let owner = controller("argoproj.io/v1alpha1", "Rollout", "web");
+        let snapshot = snapshot_of(vec![replica_set("shop", "web-6f9c7d5b8", owner)]);
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
+        assert!(snapshot.workload(&replica_set).is_some());
+    }
+
+    #[test]
+    fn replica_set_with_a_deployment_owner_that_is_not_its_controller_is_an_asset() {
+        let owner = json!([{
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": "web",
+            "uid": "uid-web"
+        }]);
+        let snapshot = snapshot_of(vec![replica_set("shop", "web-7d4b9c8f6", owner)]);
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        assert!(snapshot.workload(&replica_set).is_some());
+    }
+
+    #[test]
+    fn cron_job_owned_job_makes_no_asset() {
+        let owner = controller("batch/v1", "CronJob", "report");
+        let snapshot = snapshot_of(vec![
+            cron_job("shop", "report"),
+            job("shop", "report-28910400", owner),
+        ]);
+
+        assert!(
+            snapshot
+                .workload(&key("shop", WorkloadKind::Job, "report-28910400"))
+                .is_none()
+        );
+        assert!(
+            snapshot
+                .workload(&key("shop", WorkloadKind::CronJob, "report"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn ownerless_job_is_an_asset() {
+        let snapshot = snapshot_of(vec![job("shop", "migrate", json!([]))]);
+
+        assert!(
+            snapshot
+                .workload(&key("shop", WorkloadKind::Job, "migrate"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn uncontrolled_pod_is_an_asset() {
+        let snapshot = snapshot_of(vec![pod("shop", "debug", json!([]))]);
+
+        assert!(
+            snapshot
+                .workload(&key("shop", WorkloadKind::Pod, "debug"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn controlled_pod_is_not_an_asset() {
+        let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
+        let snapshot = snapshot_of(vec![pod("shop", "web-7d4b9c8f6-x2x9k", owner)]);
+
+        let pod = key("shop", WorkloadKind::Pod, "web-7d4b9c8f6-x2x9k");
+        assert!(snapshot.workload(&pod).is_none());
+        assert_eq!(
+            snapshot.keys("Pod"),
+            object_keys(&[("shop", pod.name.as_str())])
+        );
+    }
+
+    #[test]
+    fn pod_adopted_by_a_replica_set_stops_being_an_asset() {
+        // A ReplicaSet controller adopts an orphan Pod that matches its selector by adding
+        // itself as the Pod's controller; the Pod then belongs to the ReplicaSet's asset.
+        let mut snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            replica_set(
+                "shop",
+                "web-7d4b9c8f6",
+                controller("apps/v1", "Deployment", "web"),
+            ),
+        ]);
+        snapshot.apply(pod("shop", "web-manual", json!([])));
+
+        let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
+        let affected = snapshot.apply(pod("shop", "web-manual", owner));
+
+        let pod = key("shop", WorkloadKind::Pod, "web-manual");
+        let web = key("shop", WorkloadKind::Deployment, "web");
+        assert_eq!(affected, BTreeSet::from([pod.clone(), web]));
+        assert!(
+            snapshot.workload(&pod).is_none(),
+            "a controlled Pod is no asset, even one that was uncontrolled before"
+        );
+    }
+
+    #[test]
+    fn asset_of_pod_follows_replica_set_to_its_deployment() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            replica_set(
+                "shop",
+                "web-7d4b9c8f6",
+                controller("apps/v1", "Deployment", "web"),
+            ),
+        ]);
+        let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
+        let pod = pod_object("shop", "web-7d4b9c8f6-x2x9k", owner);
+
+        assert_eq!(
+            snapshot.asset_of_pod(&pod),
+            Some(key("shop", WorkloadKind::Deployment, "web"))
+        );
+    }
+
+    #[test]
+    fn asset_of_pod_follows_job_to_its_cron_job() {
+        let snapshot = snapshot_of(vec![
+            cron_job("shop", "report"),
+            job(
+                "shop",
+                "report-28910400",
+                controller("batch/v1", "CronJob", "report"),
+            ),
+        ]);
+        let owner = controller("batch/v1", "Job", "report-28910400");
+        let pod = pod_object("shop", "report-28910400-8kq2w", owner);
+
+        assert_eq!(
+            snapshot.asset_of_pod(&pod),
+            Some(key("shop", WorkloadKind::CronJob, "report"))
+        );
+    }
+
+    #[test]
+    fn asset_of_pod_stops_at_a_replica_set_of_an_unknown_controller() {
+        let snapshot = snapshot_of(vec![replica_set(
+            "shop",
+            "web-6f9c7d5b8",
+            controller("argoproj.io/v1alpha1", "Rollout", "web"),
+        )]);
+        let owner = controller("apps/v1", "ReplicaSet", "web-6f9c7d5b8");
+        let pod = pod_object("shop", "web-6f9c7d5b8-p4m2z", owner);
+
+        assert_eq!(
+            snapshot.asset_of_pod(&pod),
+            Some(key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8"))
+        );
+    }
+
+    #[test]
+    fn asset_of_pod_of_a_stateful_set_is_the_stateful_set() {
+        let snapshot = Snapshot::default();
+        let owner = controller("apps/v1", "StatefulSet", "db");
+        let pod = pod_object("shop", "db-0", owner);
+
+        assert_eq!(
+            snapshot.asset_of_pod(&pod),
+            Some(key("shop", WorkloadKind::StatefulSet, "db"))
+        );
+    }
+
+    #[test]
+    fn asset_of_an_uncontrolled_pod_is_the_pod_itself() {
+        let snapshot = Snapshot::default();
+        let pod = pod_object("shop", "debug", json!([]));
+
+        assert_eq!(
+            snapshot.asset_of_pod(&pod),
+            Some(key("shop", WorkloadKind::Pod, "debug"))
+        );
+    }
+
+    #[test]
+    fn pods_of_returns_exactly_the_workloads_pods() {
+        let rs_of = |deployment: &str| controller("apps/v1", "Deployment", deployment);
+        let pod_of = |replica_set: &str| controller("apps/v1", "ReplicaSet", replica_set);
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            replica_set("shop", "web-7d4b9c8f6", rs_of("web")),
+            replica_set("shop", "web-5c8d7f9b4", rs_of("web")),
+            replica_set("shop", "api-64f8b7c9d", rs_of("api")),
+            pod("shop", "web-7d4b9c8f6-aaaaa", pod_of("web-7d4b9c8f6")),
+            pod("shop", "web-5c8d7f9b4-bbbbb", pod_of("web-5c8d7f9b4")),
+            pod("shop", "api-64f8b7c9d-ccccc", pod_of("api-64f8b7c9d")),
+            pod("shop", "web", json!([])),
+            // The same names one namespace over belong to another Deployment.
+            deployment("shop-2", "web"),
+            replica_set("shop-2", "web-7d4b9c8f6", rs_of("web")),
+            pod("shop-2", "web-7d4b9c8f6-ddddd", pod_of("web-7d4b9c8f6")),
+        ]);
+
+        let web = snapshot.pods_of(&key("shop", WorkloadKind::Deployment, "web"));
+        let bare = snapshot.pods_of(&key("shop", WorkloadKind::Pod, "web"));
+        let absent = snapshot.pods_of(&key("shop", WorkloadKind::Deployment, "cart"));
+
+        assert_eq!(
+            pod_names(web),
+            ["web-5c8d7f9b4-bbbbb", "web-7d4b9c8f6-aaaaa"]
+        );
+        assert_eq!(pod_names(bare), ["web"]);
+        assert!(absent.is_empty());
+    }
+
+    #[test]
+    fn apply_of_a_changed_service_selector_returns_workloads_selected_before_and_after() {
+        let mut snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            deployment("shop", "worker"),
+        ]);
+        let first = snapshot.apply(service("shop", "front", json!({ "app": "web" })));
+
+        let changed = snapshot.apply(service("shop", "front", json!({ "app": "api" })));
+
+        let web = key("shop", WorkloadKind::Deployment, "web");
+        let api = key("shop", WorkloadKind::Deployment, "api");
+        assert_eq!(first, BTreeSet::from([web.clone()]));
+        assert_eq!(changed, BTreeSet::from([web, api]));
+    }
+
+    #[test]
+    fn delete_of_a_service_returns_the_workloads_it_selected() {
+        let mut snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            deployment("shop", "api"),
+            service("shop", "web", json!({ "app": "web" })),
+        ]);
+        let service_key = ObjectKey::new("shop", "web");
+
+        let affected = snapshot.delete("Service", &service_key);
+
+        let web = key("shop", WorkloadKind::Deployment, "web");
+        assert_eq!(affected, BTreeSet::from([web]));
+        assert!(snapshot.service(&service_key).is_none());
+    }
+
+    #[test]
+    fn delete_of_an_absent_service_returns_nothing() {
+        let mut snapshot = snapshot_of(vec![deployment("shop", "web")]);
+
+        let affected = snapshot.delete("Service", &ObjectKey::new("shop", "web"));
+
+        assert!(affected.is_empty());
+    }
+
+    #[test]
+    fn delete_of_a_deployment_owned_replica_set_returns_the_deployment() {
+        let owner = controller("apps/v1", "Deployment", "web");
+        let mut snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            replica_set("shop", "web-7d4b9c8f6", owner),
+        ]);
+
+        let affected = snapshot.delete("ReplicaSet", &ObjectKey::new("shop", "web-7d4b9c8f6"));
+
+        let web = key("shop", WorkloadKind::Deployment, "web");
+        assert_eq!(affected, BTreeSet::from([web]));
+        assert!(snapshot.keys("ReplicaSet").is_empty());
+    }
+
+    #[test]
+    fn delete_of_a_cron_job_owned_job_returns_the_cron_job() {
+        let owner = controller("batch/v1", "CronJob", "report");
+        let mut snapshot = snapshot_of(vec![
+            cron_job("shop", "report"),
+            job("shop", "report-28910400", owner),
+        ]);
+
+        let affected = snapshot.delete("Job", &ObjectKey::new("shop", "report-28910400"));
+
+        let report = key("shop", WorkloadKind::CronJob, "report");
+        assert_eq!(affected, BTreeSet::from([report]));
+    }
+
+    #[test]
+    fn delete_of_an_ownerless_replica_set_returns_it_and_ends_its_asset() {
+        let mut snapshot = snapshot_of(vec![replica_set("shop", "web", json!([]))]);
+
+        let affected = snapshot.delete("ReplicaSet", &ObjectKey::new("shop", "web"));
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web");
+        assert_eq!(affected, BTreeSet::from([replica_set.clone()]));
+        assert!(snapshot.workload(&replica_set).is_none());
+    }
+
+    #[test]
+    fn apply_of_a_replica_set_adopted_by_a_deployment_returns_the_asset_it_ends() {
+        // The Deployment controller adopts an orphan ReplicaSet its selector matches (as after
+        // `kubectl delete deployment web --cascade=orphan` and re-creating it). The
+        // ReplicaSet's own asset ends then, so it must be among the assets the change alters.
+        let mut snapshot = snapshot_of(vec![deployment("shop", "web")]);
+        snapshot.apply(replica_set("shop", "web-7d4b9c8f6", json!([])));
+
+        let owner = controller("apps/v1", "Deployment", "web");
+        let affected = snapshot.apply(replica_set("shop", "web-7d4b9c8f6", owner));
+
+        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        let web = key("shop", WorkloadKind::Deployment, "web");
+        assert!(snapshot.workload(&replica_set).is_none());
+        assert_eq!(affected, BTreeSet::from([web, replica_set]));
+    }
+
+    #[test]
+    fn keys_lists_the_stored_objects_of_one_kind() {
+        let http_route = route(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": { "name": "web", "namespace": "shop" },
+            "spec": { "rules": [{ "backendRefs": [{ "name": "web", "port": 80 }] }] }
+        }));
+        let grpc_route = route(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "GRPCRoute",
+            "metadata": { "name": "api", "namespace": "shop" },
+            "spec": { "rules": [{ "backendRefs": [{ "name": "api", "port": 9090 }] }] }
+        }));
+        let snapshot = snapshot_of(vec![
+            namespace("shop"),
+            deployment("shop", "web"),
+            replica_set(
+                "shop",
+                "web-7d4b9c8f6",
+                controller("apps/v1", "Deployment", "web"),
+            ),
+            replica_set("shop", "legacy", json!([])),
+            pod("shop", "debug", json!([])),
+            service("shop", "web", json!({ "app": "web" })),
+            http_route,
+            grpc_route,
+        ]);
+
+        assert_eq!(snapshot.keys("Namespace"), object_keys(&[("", "shop")]));
+        assert_eq!(snapshot.keys("Deployment"), object_keys(&[("shop", "web")]));
+        assert_eq!(
+            snapshot.keys("ReplicaSet"),
+            object_keys(&[("shop", "legacy"), ("shop", "web-7d4b9c8f6")])
+        );
+        assert_eq!(snapshot.keys("Pod"), object_keys(&[("shop", "debug")]));
+        assert_eq!(snapshot.keys("Service"), object_keys(&[("shop", "web")]));
+        assert_eq!(snapshot.keys("HTTPRoute"), object_keys(&[("shop", "web")]));
+        assert_eq!(snapshot.keys("GRPCRoute"), object_keys(&[("shop", "api")]));
+        assert!(snapshot.keys("TCPRoute").is_empty());
+        assert!(snapshot.keys("StatefulSet").is_empty());
+        assert!(snapshot.keys("ConfigMap").is_empty());
+    }
+
+    #[test]
+    fn workloads_in_does_not_leak_into_a_namespace_sharing_its_prefix() {
+        let snapshot = snapshot_of(vec![
+            deployment("shop", "web"),
+            pod("shop", "zz-debug", json!([])),
+            deployment("shop-2", "api"),
+            deployment("shopping", "cart"),
+        ]);
+
+        let names = |namespace: &str| -> Vec<String> {
+            let workloads = snapshot.workloads_in(namespace);
+            workloads.map(|(key, _)| key.to_string()).collect()
+        };
+
+        assert_eq!(names("shop"), ["Deployment shop/web", "Pod shop/zz-debug"]);
+        assert_eq!(names("shop-2"), ["Deployment shop-2/api"]);
+        assert!(names("sho").is_empty());
+    }
+
+    #[test]
+    fn namespaced_lookups_do_not_leak_into_a_namespace_sharing_its_prefix() {
+        let snapshot = snapshot_of(vec![
+            service("shop", "web", json!({ "app": "web" })),
+            service("shop-2", "api", json!({ "app": "api" })),
+            ingress("shop", "web"),
+            ingress("shop-2", "api"),
+            network_policy("shop", "deny-all"),
+            network_policy("shop-2", "allow-all"),
+            reference_grant("shop", "edge"),
+            reference_grant("shop-2", "edge-2"),
+        ]);
+
+        let services: Vec<_> = snapshot
+            .services_in("shop")
+            .map(|o| ObjectKey::of(&o.metadata))
+            .collect();
+        let ingresses: Vec<_> = snapshot
+            .ingresses_in("shop")
+            .map(|o| ObjectKey::of(&o.metadata))
+            .collect();
+        let policies: Vec<_> = snapshot
+            .network_policies_in("shop")
+            .map(|o| ObjectKey::of(&o.metadata))
+            .collect();
+        let grants: Vec<_> = snapshot
+            .reference_grants_in("shop")
+            .map(|o| ObjectKey::of(&o.metadata))
+            .collect();
+
+        assert_eq!(services, object_keys(&[("shop", "web")]));
+        assert_eq!(ingresses, object_keys(&[("shop", "web")]));
+        assert_eq!(policies, object_keys(&[("shop", "deny-all")]));
+        assert_eq!(grants, object_keys(&[("shop", "edge")]));
+        assert_eq!(snapshot.services_in("shop-2").count(), 1);
+        assert_eq!(snapshot.services_in("sho").count(), 0);
+    }
+
+    #[test]
+    fn objects_without_a_namespace_land_in_default() {
+        let deployment = ClusterObject::Deployment(parse(json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": { "name": "web" },
+            "spec": {
+                "selector": { "matchLabels": { "app": "web" } },
+                "template": {
+                    "metadata": { "labels": { "app": "web" } },
+                    "spec": { "containers": [{ "name": "main", "image": "web:1.0" }] }
+                }
+            }
+        })));
+        let service = ClusterObject::Service(parse(json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": { "name": "web", "namespace": "" },
+            "spec": { "selector": { "app": "web" }, "ports": [{ "port": 80 }] }
+        })));
+        let mut snapshot = Snapshot::default();
+        snapshot.apply(deployment);
+
+        let affected = snapshot.apply(service);
+
+        let web = key("default", WorkloadKind::Deployment, "web");
+        assert_eq!(affected, BTreeSet::from([web.clone()]));
+        assert!(snapshot.workload(&web).is_some());
+        assert_eq!(snapshot.services_in("default").count(), 1);
+        assert!(
+            snapshot
+                .service(&ObjectKey::new("default", "web"))
+                .is_some()
+        );
+    }
 }
