@@ -332,3 +332,34 @@ async fn assets_of_workloads_gone_while_the_operator_was_stopped_are_removed_on_
     asset_gone(&ns, "deployment-deleted").await;
     asset_gone(&ns, "deployment-ignored").await;
 }
+
+#[tokio::test]
+async fn kubectl_explain_reads_the_field_documentation() {
+    let cp = cluster();
+    // The API server publishes a new CRD's OpenAPI schema a moment after it is established.
+    // kubectl wraps descriptions at its own width, so words are compared, not lines.
+    let explain = |field: &'static str| async move {
+        let output = cp.kubectl(&["explain", field]);
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        output.status.success().then_some(words)
+    };
+
+    let spec = wait_until("kubectl explain finds AppAsset", || {
+        explain("appasset.spec.entrypoints")
+    })
+    .await;
+    let status = explain("appasset.status.exposure")
+        .await
+        .expect("explaining the status");
+
+    assert!(
+        spec.contains("Every path by which traffic reaches the workload."),
+        "{spec}"
+    );
+    assert!(spec.contains("scope"), "{spec}");
+    assert!(
+        status.contains("An asset's exposure is the highest scope over its"),
+        "{status}"
+    );
+}

@@ -1,9 +1,10 @@
 //! The control plane the end-to-end tests run against behaves like a real cluster: workload
 //! controllers, garbage collection, namespace deletion, kubectl and helm all work.
 
-use std::process::Output;
+mod common;
 
 use appasset_harness::{control_plane, wait_until};
+use common::succeed;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::ResourceExt;
@@ -23,16 +24,6 @@ fn deployment(name: &str) -> Deployment {
         }
     }))
     .expect("a valid Deployment")
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "command failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 async fn replica_sets_of(api: &Api<ReplicaSet>, owner_uid: &str) -> Vec<ReplicaSet> {
@@ -62,8 +53,8 @@ async fn api_server_runs_the_pinned_kubernetes_version() {
         .expect("the server version");
 
     assert_eq!(version.git_version, cp.tools().kubernetes_version);
-    let printed = stdout(
-        &std::process::Command::new(&cp.tools().kube_apiserver)
+    let printed = succeed(
+        std::process::Command::new(&cp.tools().kube_apiserver)
             .arg("--version")
             .output()
             .expect("kube-apiserver runs"),
@@ -161,8 +152,8 @@ async fn kubectl_reads_the_cluster_through_the_harness_kubeconfig() {
     let cp = control_plane();
     let ns = cp.namespace("kubectl").await;
 
-    let namespaces = stdout(&cp.kubectl(&["get", "namespaces", "-o", "name"]));
-    let version = stdout(&cp.kubectl(&["version", "-o", "json"]));
+    let namespaces = succeed(cp.kubectl(&["get", "namespaces", "-o", "name"]));
+    let version = succeed(cp.kubectl(&["version", "-o", "json"]));
 
     assert!(
         namespaces
@@ -185,8 +176,8 @@ async fn helm_reaches_the_cluster_through_the_harness_kubeconfig() {
     let cp = control_plane();
     let ns = cp.namespace("helm").await;
 
-    let version = stdout(&cp.helm(&["version", "--short"]));
-    let releases = stdout(&cp.helm(&["list", "--namespace", &ns.name, "-o", "json"]));
+    let version = succeed(cp.helm(&["version", "--short"]));
+    let releases = succeed(cp.helm(&["list", "--namespace", &ns.name, "-o", "json"]));
 
     assert!(
         version.starts_with("v4."),

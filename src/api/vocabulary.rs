@@ -7,8 +7,10 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// How far a workload can be reached from, highest first when sorted in reverse: an asset's
-/// exposure is the highest over all its entrypoints.
+/// How far traffic can come from: Internet (the public internet), External (outside the
+/// cluster, not shown to be public), Cluster (any pod), Restricted (only the sources
+/// NetworkPolicy admits) or Isolated (nothing). An asset's exposure is the highest scope over
+/// its entrypoints.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -46,7 +48,8 @@ impl fmt::Display for Exposure {
     }
 }
 
-/// How sensitive the data a workload handles is, lowest first.
+/// How sensitive the data the workload handles is: public, internal, confidential,
+/// restricted, or unclassified when nobody said.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -64,7 +67,8 @@ pub enum DataSensitivity {
     Restricted,
 }
 
-/// How much the business depends on a workload, lowest first.
+/// How much the business depends on the workload: crown-jewel, high, medium, low, or
+/// unclassified when nobody said.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -82,7 +86,8 @@ pub enum Criticality {
     CrownJewel,
 }
 
-/// Whether a classification value was stated by a person or guessed by the engine.
+/// Where a classification value came from: declared by an annotation, inferred from hints
+/// such as a database image, or unset.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]

@@ -457,3 +457,35 @@ fn log_write(
         Written::Unchanged | Written::Deleted => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(include: &[&str], exclude: &[&str]) -> NamespaceFilter {
+        NamespaceFilter {
+            include: include.iter().map(|name| name.to_string()).collect(),
+            exclude: exclude.iter().map(|name| name.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn no_lists_admit_every_namespace() {
+        assert!(filter(&[], &[]).admits("shop"));
+    }
+
+    #[test]
+    fn an_include_list_admits_only_its_namespaces() {
+        let only_shop = filter(&["shop"], &[]);
+        assert!(only_shop.admits("shop"));
+        assert!(!only_shop.admits("kube-system"));
+    }
+
+    #[test]
+    fn an_exclusion_wins_over_an_inclusion() {
+        let both = filter(&["shop", "kube-system"], &["kube-system"]);
+        assert!(both.admits("shop"));
+        assert!(!both.admits("kube-system"));
+        assert!(!filter(&[], &["kube-system"]).admits("kube-system"));
+    }
+}

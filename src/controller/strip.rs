@@ -91,3 +91,76 @@ fn image_ids(statuses: Vec<ContainerStatus>) -> Vec<ContainerStatus> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(controlled: bool) -> Pod {
+        let owners = if controlled {
+            json!([{ "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1",
+                     "uid": "1", "controller": true }])
+        } else {
+            json!([])
+        };
+        serde_json::from_value(json!({
+            "metadata": {
+                "name": "web-1-abc", "namespace": "shop",
+                "labels": { "app": "web" },
+                "annotations": { LAST_APPLIED: "{\"huge\": true}", "team": "shop" },
+                "ownerReferences": owners,
+                "managedFields": [{ "manager": "kubectl", "operation": "Apply" }]
+            },
+            "spec": { "containers": [{ "name": "web", "image": "web:1" }] },
+            "status": {
+                "phase": "Running",
+                "conditions": [{ "type": "Ready", "status": "True" }],
+                "containerStatuses": [{
+                    "name": "web", "image": "web:1", "imageID": "web@sha256:abc",
+                    "ready": true, "restartCount": 3
+                }]
+            }
+        }))
+        .unwrap()
+    }
+
+    fn stripped(pod: Pod) -> Pod {
+        match strip(ClusterObject::Pod(pod)) {
+            ClusterObject::Pod(pod) => pod,
+            other => panic!("a Pod stays a Pod, got {}", other.kind()),
+        }
+    }
+
+    #[test]
+    fn managed_fields_and_the_last_applied_copy_are_dropped() {
+        let pod = stripped(pod(false));
+        assert_eq!(pod.metadata.managed_fields, None);
+        let annotations = pod.metadata.annotations.unwrap();
+        assert!(!annotations.contains_key(LAST_APPLIED));
+        assert_eq!(annotations.get("team").map(String::as_str), Some("shop"));
+    }
+
+    #[test]
+    fn a_controlled_pod_keeps_only_its_owners_and_image_ids() {
+        let pod = stripped(pod(true));
+        assert!(pod.spec.is_none());
+        assert!(pod.metadata.labels.is_none());
+        assert_eq!(pod.metadata.owner_references.unwrap()[0].name, "web-1");
+        let status = pod.status.unwrap();
+        assert_eq!(status.phase, None);
+        let container = &status.container_statuses.unwrap()[0];
+        assert_eq!(container.image_id, "web@sha256:abc");
+        assert_eq!(container.restart_count, 0);
+    }
+
+    #[test]
+    fn an_uncontrolled_pod_is_a_workload_and_keeps_its_spec_and_labels() {
+        let pod = stripped(pod(false));
+        assert!(pod.spec.is_some());
+        assert_eq!(
+            pod.metadata.labels.unwrap().get("app").map(String::as_str),
+            Some("web")
+        );
+    }
+}

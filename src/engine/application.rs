@@ -34,19 +34,13 @@ fn non_blank(labels: &BTreeMap<String, String>, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{self, running, with_metadata};
     use serde_json::{Value, json};
 
+    /// Deployment shop/cart with `labels`, whose pods carry `pod_labels`.
     fn deployment(labels: Value, pod_labels: Value) -> Workload {
-        let object = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "cart", "namespace": "shop", "labels": labels },
-            "spec": {
-                "selector": { "matchLabels": { "app": "cart" } },
-                "template": { "metadata": { "labels": pod_labels } },
-            },
-        });
-        Workload::from_deployment(serde_json::from_value(object).unwrap())
+        let cart = testing::deployment("shop", "cart", pod_labels, running("cart:1"));
+        Workload::from_deployment(with_metadata(cart, json!({ "labels": labels })))
     }
 
     fn application_of(name: &str, component: &str) -> Application {

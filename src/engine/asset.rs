@@ -230,35 +230,15 @@ pub fn carry_transition_times(desired: &mut [Condition], stored: &[Condition]) {
 
 #[cfg(test)]
 mod tests {
-    use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     use super::*;
     use crate::engine::snapshot::ClusterObject;
+    use crate::engine::testing::{deployment, parse, snapshot, with_metadata, workload_key};
     use crate::engine::workload::WorkloadKind;
-
-    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
-        serde_json::from_value(manifest).expect("test manifest deserializes")
-    }
-
-    fn key(namespace: &str, kind: WorkloadKind, name: &str) -> WorkloadKey {
-        WorkloadKey {
-            namespace: namespace.to_string(),
-            kind,
-            name: name.to_string(),
-        }
-    }
 
     fn now() -> Time {
         parse(json!("2025-03-01T12:00:00Z"))
-    }
-
-    fn snapshot_of(objects: Vec<ClusterObject>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        for object in objects {
-            snapshot.insert(object);
-        }
-        snapshot
     }
 
     fn assessed(key: &WorkloadKey, snapshot: &Snapshot) -> Option<AppAsset> {
@@ -267,30 +247,17 @@ mod tests {
 
     /// Deployment shop/web, listening on 8080, with the given extra `metadata` fields.
     fn web(metadata: Value) -> ClusterObject {
-        let mut manifest = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "web", "namespace": "shop" },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": { "containers": [{
-                        "name": "web",
-                        "image": "registry.example/shop/web:1.4.2",
-                        "ports": [{ "containerPort": 8080 }]
-                    }] }
-                }
-            }
-        });
-        for (field, value) in metadata.as_object().expect("metadata is an object") {
-            manifest["metadata"][field] = value.clone();
-        }
-        ClusterObject::Deployment(parse(manifest))
+        let pod_spec = json!({ "containers": [{
+            "name": "web",
+            "image": "registry.example/shop/web:1.4.2",
+            "ports": [{ "containerPort": 8080 }]
+        }] });
+        let web = deployment("shop", "web", json!({ "app": "web" }), pod_spec);
+        ClusterObject::Deployment(with_metadata(web, metadata))
     }
 
     fn web_key() -> WorkloadKey {
-        key("shop", WorkloadKind::Deployment, "web")
+        workload_key("shop", WorkloadKind::Deployment, "web")
     }
 
     fn condition(type_: &str, status: &str, last_transition_time: &str) -> Condition {
@@ -338,7 +305,7 @@ mod tests {
         ];
 
         for (kind, name, expected) in names {
-            assert_eq!(asset_name(&key("shop", kind, name)), expected);
+            assert_eq!(asset_name(&workload_key("shop", kind, name)), expected);
         }
     }
 
@@ -346,14 +313,14 @@ mod tests {
     fn asset_name_of_exactly_253_characters_is_kept_whole() {
         let name = "a".repeat(253 - "deployment-".len());
 
-        let asset = asset_name(&key("shop", WorkloadKind::Deployment, &name));
+        let asset = asset_name(&workload_key("shop", WorkloadKind::Deployment, &name));
 
         assert_eq!(asset, format!("deployment-{name}"));
     }
 
     #[test]
     fn asset_name_over_253_characters_is_cut_with_a_stable_hash_suffix() {
-        let key = key("shop", WorkloadKind::Deployment, &"a".repeat(250));
+        let key = workload_key("shop", WorkloadKind::Deployment, &"a".repeat(250));
 
         let asset = asset_name(&key);
 
@@ -367,12 +334,12 @@ mod tests {
 
     #[test]
     fn long_asset_names_sharing_a_prefix_stay_distinct() {
-        let first = key(
+        let first = workload_key(
             "shop",
             WorkloadKind::Deployment,
             &format!("{}b", "a".repeat(249)),
         );
-        let second = key(
+        let second = workload_key(
             "shop",
             WorkloadKind::Deployment,
             &format!("{}c", "a".repeat(249)),
@@ -394,14 +361,14 @@ mod tests {
         let name = format!("{}.{}", "a".repeat(230), "b".repeat(19));
         assert!(is_dns_subdomain(&name));
 
-        let asset = asset_name(&key("shop", WorkloadKind::Deployment, &name));
+        let asset = asset_name(&workload_key("shop", WorkloadKind::Deployment, &name));
 
         assert!(is_dns_subdomain(&asset), "not a DNS subdomain: {asset}");
     }
 
     #[test]
     fn assessed_asset_is_named_for_its_workload_in_its_namespace() {
-        let snapshot = snapshot_of(vec![web(json!({}))]);
+        let snapshot = snapshot(vec![web(json!({}))]);
 
         let asset = assessed(&web_key(), &snapshot).expect("web makes an asset");
 
@@ -426,8 +393,8 @@ mod tests {
                 } } } }
             }
         })));
-        let snapshot = snapshot_of(vec![cron_job, web(json!({}))]);
-        let report = key("shop", WorkloadKind::CronJob, "nightly-report");
+        let snapshot = snapshot(vec![cron_job, web(json!({}))]);
+        let report = workload_key("shop", WorkloadKind::CronJob, "nightly-report");
 
         let report = assessed(&report, &snapshot).expect("the CronJob makes an asset");
         let web = assessed(&web_key(), &snapshot).expect("web makes an asset");
@@ -446,7 +413,7 @@ mod tests {
 
     #[test]
     fn workload_without_uid_gives_no_owner_reference() {
-        let snapshot = snapshot_of(vec![web(json!({}))]);
+        let snapshot = snapshot(vec![web(json!({}))]);
 
         let asset = assessed(&web_key(), &snapshot).expect("web makes an asset");
 
@@ -457,7 +424,7 @@ mod tests {
     #[test]
     fn workload_with_uid_is_the_controlling_owner() {
         let uid = "6c1f3a52-3f7e-4d5b-9a0e-2b8f5c1d7e94";
-        let snapshot = snapshot_of(vec![web(json!({ "uid": uid }))]);
+        let snapshot = snapshot(vec![web(json!({ "uid": uid }))]);
 
         let asset = assessed(&web_key(), &snapshot).expect("web makes an asset");
 
@@ -475,7 +442,7 @@ mod tests {
     #[test]
     fn ignored_workload_makes_no_asset() {
         let annotations = json!({ "annotations": { ANNOTATION_IGNORE: "true" } });
-        let snapshot = snapshot_of(vec![web(annotations)]);
+        let snapshot = snapshot(vec![web(annotations)]);
 
         assert!(assessed(&web_key(), &snapshot).is_none());
     }
@@ -483,16 +450,16 @@ mod tests {
     #[test]
     fn ignore_annotation_other_than_true_keeps_the_asset() {
         let annotations = json!({ "annotations": { ANNOTATION_IGNORE: "false" } });
-        let snapshot = snapshot_of(vec![web(annotations)]);
+        let snapshot = snapshot(vec![web(annotations)]);
 
         assert!(assessed(&web_key(), &snapshot).is_some());
     }
 
     #[test]
     fn missing_workload_makes_no_asset() {
-        let snapshot = snapshot_of(vec![web(json!({}))]);
-        let other = key("shop", WorkloadKind::Deployment, "cart");
-        let elsewhere = key("shop-2", WorkloadKind::Deployment, "web");
+        let snapshot = snapshot(vec![web(json!({}))]);
+        let other = workload_key("shop", WorkloadKind::Deployment, "cart");
+        let elsewhere = workload_key("shop-2", WorkloadKind::Deployment, "web");
 
         assert!(assessed(&other, &snapshot).is_none());
         assert!(assessed(&elsewhere, &snapshot).is_none());
@@ -557,8 +524,8 @@ mod tests {
                 "ports": [{ "name": "http", "port": 80, "targetPort": 8080, "nodePort": 31080 }]
             }
         })));
-        let snapshot = snapshot_of(vec![frontend, cluster_ip, load_balancer]);
-        let key = key("boutique", WorkloadKind::Deployment, "frontend");
+        let snapshot = snapshot(vec![frontend, cluster_ip, load_balancer]);
+        let key = workload_key("boutique", WorkloadKind::Deployment, "frontend");
 
         let asset = assessed(&key, &snapshot).expect("the frontend makes an asset");
 
@@ -584,7 +551,7 @@ mod tests {
 
     #[test]
     fn workload_reached_by_nothing_has_no_entrypoint_summary() {
-        let snapshot = snapshot_of(vec![web(json!({}))]);
+        let snapshot = snapshot(vec![web(json!({}))]);
 
         let asset = assessed(&web_key(), &snapshot).expect("web makes an asset");
 
@@ -595,7 +562,7 @@ mod tests {
     #[test]
     fn invalid_criticality_makes_valid_false_naming_key_value_and_allowed_words() {
         let annotations = json!({ "annotations": { "appasset.io/criticality": "super-high" } });
-        let snapshot = snapshot_of(vec![web(annotations)]);
+        let snapshot = snapshot(vec![web(annotations)]);
 
         let asset = assessed(&web_key(), &snapshot).expect("an invalid value keeps the asset");
 
@@ -624,7 +591,7 @@ mod tests {
     #[test]
     fn valid_annotations_make_valid_true() {
         let annotations = json!({ "annotations": { "appasset.io/criticality": "high" } });
-        let snapshot = snapshot_of(vec![web(annotations)]);
+        let snapshot = snapshot(vec![web(annotations)]);
 
         let asset = assessed(&web_key(), &snapshot).expect("web makes an asset");
 

@@ -297,30 +297,18 @@ fn mounts_secret_or_claim(volume: &Volume) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{self, parse, running, with_metadata};
     use serde_json::{Value, json};
 
+    /// Deployment shop/web with `annotations`, whose pods are labelled `app: web`.
     fn deployment(annotations: Value, template_spec: Value) -> Workload {
-        let object = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "web", "namespace": "shop", "annotations": annotations },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": template_spec,
-                },
-            },
-        });
-        Workload::from_deployment(serde_json::from_value(object).unwrap())
+        let web = testing::deployment("shop", "web", json!({ "app": "web" }), template_spec);
+        let metadata = json!({ "annotations": annotations });
+        Workload::from_deployment(with_metadata(web, metadata))
     }
 
     fn annotated(annotations: Value) -> Workload {
         deployment(annotations, running("nginx:1.27"))
-    }
-
-    fn running(image: &str) -> Value {
-        json!({ "containers": [{ "name": "main", "image": image }] })
     }
 
     fn running_image(image: &str) -> Workload {
@@ -328,12 +316,11 @@ mod tests {
     }
 
     fn namespace(annotations: Value) -> Namespace {
-        serde_json::from_value(json!({
+        parse(json!({
             "apiVersion": "v1",
             "kind": "Namespace",
             "metadata": { "name": "shop", "annotations": annotations },
         }))
-        .unwrap()
     }
 
     fn sensitivity(classified: &Classified) -> (DataSensitivity, Basis) {

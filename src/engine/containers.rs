@@ -169,22 +169,13 @@ fn ports(container: &k8s::Container) -> Vec<ContainerPort> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing;
     use serde_json::json;
 
+    /// Deployment shop/web whose pods are labelled `app: web` and run `template_spec`.
     fn deployment(template_spec: serde_json::Value) -> Workload {
-        let object = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "web", "namespace": "shop" },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": template_spec,
-                },
-            },
-        });
-        Workload::from_deployment(serde_json::from_value(object).unwrap())
+        let web = testing::deployment("shop", "web", json!({ "app": "web" }), template_spec);
+        Workload::from_deployment(web)
     }
 
     fn nginx() -> Workload {
@@ -194,7 +185,7 @@ mod tests {
     }
 
     fn pod_running(image_id: &str) -> k8s::Pod {
-        serde_json::from_value(json!({
+        testing::parse(json!({
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": { "name": "web-1", "namespace": "shop" },
@@ -208,7 +199,6 @@ mod tests {
                 }],
             },
         }))
-        .unwrap()
     }
 
     fn reference(repository: &str, tag: Option<&str>, digest: Option<&str>) -> ImageReference {

@@ -170,23 +170,14 @@ fn parse_port(text: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::snapshot::ClusterObject;
+    use crate::engine::testing::{self, service, snapshot};
     use serde_json::{Value, json};
 
+    /// Deployment `namespace/frontend` whose pods run `pod_spec`.
     fn deployment(namespace: &str, pod_spec: Value) -> Workload {
-        let object = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "frontend", "namespace": namespace },
-            "spec": {
-                "selector": { "matchLabels": { "app": "frontend" } },
-                "template": {
-                    "metadata": { "labels": { "app": "frontend" } },
-                    "spec": pod_spec,
-                },
-            },
-        });
-        Workload::from_deployment(serde_json::from_value(object).unwrap())
+        let pod_labels = json!({ "app": "frontend" });
+        let frontend = testing::deployment(namespace, "frontend", pod_labels, pod_spec);
+        Workload::from_deployment(frontend)
     }
 
     /// A workload in `shop` with one container `server` with `env`.
@@ -195,18 +186,12 @@ mod tests {
         deployment("shop", json!({ "containers": [container] }))
     }
 
+    /// A snapshot holding a Service for each `(namespace, name)` in `services`.
     fn snapshot_with(services: &[(&str, &str)]) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        for (namespace, name) in services {
-            let service = serde_json::from_value(json!({
-                "apiVersion": "v1",
-                "kind": "Service",
-                "metadata": { "name": name, "namespace": namespace },
-                "spec": { "selector": { "app": name }, "ports": [{ "port": 80 }] },
-            }));
-            snapshot.insert(ClusterObject::Service(service.unwrap()));
-        }
-        snapshot
+        let services = services
+            .iter()
+            .map(|(namespace, name)| service(namespace, name, json!({ "app": name })));
+        snapshot(services)
     }
 
     fn dependency(service: &str, port: Option<i32>, source: &str) -> Dependency {

@@ -83,7 +83,7 @@ fn declares_ports(workload: &Workload) -> bool {
 mod tests {
     use super::*;
     use crate::api::Authentication;
-    use k8s_openapi::api::apps::v1::Deployment;
+    use crate::engine::testing::deployment;
     use serde_json::json;
 
     fn workload(ports: bool) -> Workload {
@@ -92,18 +92,9 @@ mod tests {
         } else {
             json!([])
         };
-        let deployment: Deployment = serde_json::from_value(json!({
-            "metadata": { "name": "web", "namespace": "shop" },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": { "containers": [{ "name": "web", "image": "web:1", "ports": ports }] }
-                }
-            }
-        }))
-        .unwrap();
-        Workload::from_deployment(deployment)
+        let container = json!({ "name": "web", "image": "web:1", "ports": ports });
+        let pod_spec = json!({ "containers": [container] });
+        Workload::from_deployment(deployment("shop", "web", json!({ "app": "web" }), pod_spec))
     }
 
     fn entrypoint(kind: &str, scope: Exposure) -> Entrypoint {

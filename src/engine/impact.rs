@@ -227,102 +227,42 @@ fn behind_grant(snapshot: &Snapshot, grant: &ReferenceGrant) -> BTreeSet<Workloa
 
 #[cfg(test)]
 mod tests {
-    use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     use super::*;
     use crate::api::Exposure;
     use crate::engine::asset::assess;
     use crate::engine::dependencies::dependencies;
-    use crate::engine::gateway_api::{RouteKind, RouteSpec};
     use crate::engine::settings::Settings;
-
-    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
-        serde_json::from_value(manifest).expect("test manifest deserializes")
-    }
-
-    fn key(namespace: &str, kind: WorkloadKind, name: &str) -> WorkloadKey {
-        WorkloadKey {
-            namespace: namespace.to_string(),
-            kind,
-            name: name.to_string(),
-        }
-    }
+    use crate::engine::testing::{
+        self, controller, job, namespace, parse, replica_set, route, service, snapshot,
+        workload_key,
+    };
 
     fn deployment_key(namespace: &str, name: &str) -> WorkloadKey {
-        key(namespace, WorkloadKind::Deployment, name)
-    }
-
-    fn snapshot_of(objects: Vec<ClusterObject>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        for object in objects {
-            snapshot.insert(object);
-        }
-        snapshot
-    }
-
-    fn controller(api_version: &str, kind: &str, name: &str) -> Value {
-        json!([{
-            "apiVersion": api_version,
-            "kind": kind,
-            "name": name,
-            "uid": format!("uid-{name}"),
-            "controller": true
-        }])
+        workload_key(namespace, WorkloadKind::Deployment, name)
     }
 
     /// Deployment `namespace/name`, pods labelled `app: <name>` and `tier: <tier>`, listening
     /// on 8080, its container's environment `env`.
     fn deployment_with(namespace: &str, name: &str, tier: &str, env: Value) -> ClusterObject {
-        ClusterObject::Deployment(parse(json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": name, "namespace": namespace },
-            "spec": {
-                "selector": { "matchLabels": { "app": name } },
-                "template": {
-                    "metadata": { "labels": { "app": name, "tier": tier } },
-                    "spec": { "containers": [{
-                        "name": "server",
-                        "image": format!("registry.example/{name}:1.0"),
-                        "ports": [{ "containerPort": 8080 }],
-                        "env": env
-                    }] }
-                }
-            }
-        })))
+        let pod_spec = json!({ "containers": [{
+            "name": "server",
+            "image": format!("registry.example/{name}:1.0"),
+            "ports": [{ "containerPort": 8080 }],
+            "env": env
+        }] });
+        let pod_labels = json!({ "app": name, "tier": tier });
+        ClusterObject::Deployment(testing::deployment(namespace, name, pod_labels, pod_spec))
     }
 
     fn deployment(namespace: &str, name: &str) -> ClusterObject {
         deployment_with(namespace, name, "backend", json!([]))
     }
 
-    /// ClusterIP Service `namespace/name` with `selector`.
-    fn service(namespace: &str, name: &str, selector: Value) -> ClusterObject {
-        ClusterObject::Service(parse(json!({
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": { "name": name, "namespace": namespace },
-            "spec": { "selector": selector, "ports": [{ "port": 80, "targetPort": 8080 }] }
-        })))
-    }
-
     /// Service `namespace/name` selecting the pods of Deployment `name`.
     fn service_for(namespace: &str, name: &str) -> ClusterObject {
         service(namespace, name, json!({ "app": name }))
-    }
-
-    fn route(manifest: Value) -> ClusterObject {
-        let kind = RouteKind::ALL
-            .into_iter()
-            .find(|kind| manifest["kind"] == kind.as_str())
-            .expect("test route has a route kind");
-        let spec: RouteSpec = parse(manifest["spec"].clone());
-        ClusterObject::Route(Route {
-            kind,
-            metadata: parse(manifest["metadata"].clone()),
-            spec,
-        })
     }
 
     /// HTTPRoute `namespace/name` attached to Gateway infra/public, sending traffic to
@@ -374,21 +314,13 @@ mod tests {
         })))
     }
 
-    fn namespace(name: &str, labels: Value) -> ClusterObject {
-        ClusterObject::Namespace(parse(json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": { "name": name, "labels": labels }
-        })))
-    }
-
     fn set<const N: usize>(keys: [WorkloadKey; N]) -> BTreeSet<WorkloadKey> {
         BTreeSet::from(keys)
     }
 
     #[test]
     fn namespace_bears_on_every_workload_in_it() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             deployment("shop-2", "web"),
@@ -413,7 +345,7 @@ mod tests {
             "selector": { "matchLabels": { "expose": "public" } }
         });
         let backend = json!([{ "name": "web", "namespace": "shop", "port": 80 }]);
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             namespace("edge", json!({})),
             gateway("public", selector),
             http_route("edge", "web", backend),
@@ -469,7 +401,7 @@ mod tests {
 
         assert_eq!(
             affected,
-            set([key("shop", WorkloadKind::StatefulSet, "db")])
+            set([workload_key("shop", WorkloadKind::StatefulSet, "db")])
         );
     }
 
@@ -493,7 +425,7 @@ mod tests {
 
         let affected = affected(&Snapshot::default(), &daemon_set);
 
-        let node_exporter = key("monitoring", WorkloadKind::DaemonSet, "node-exporter");
+        let node_exporter = workload_key("monitoring", WorkloadKind::DaemonSet, "node-exporter");
         assert_eq!(affected, set([node_exporter]));
     }
 
@@ -516,61 +448,40 @@ mod tests {
 
         assert_eq!(
             affected,
-            set([key("shop", WorkloadKind::CronJob, "report")])
+            set([workload_key("shop", WorkloadKind::CronJob, "report")])
         );
-    }
-
-    fn job(name: &str, owner_references: Value) -> ClusterObject {
-        ClusterObject::Job(parse(json!({
-            "apiVersion": "batch/v1",
-            "kind": "Job",
-            "metadata": { "name": name, "namespace": "shop", "ownerReferences": owner_references },
-            "spec": { "template": { "spec": {
-                "restartPolicy": "Never",
-                "containers": [{ "name": "main", "image": "shop/report:1.0" }]
-            } } }
-        })))
     }
 
     #[test]
     fn job_of_a_cron_job_bears_on_the_cron_job() {
         let owner = controller("batch/v1", "CronJob", "report");
 
-        let affected = affected(&Snapshot::default(), &job("report-28910400", owner));
+        let affected = affected(&Snapshot::default(), &job("shop", "report-28910400", owner));
 
         assert_eq!(
             affected,
-            set([key("shop", WorkloadKind::CronJob, "report")])
+            set([workload_key("shop", WorkloadKind::CronJob, "report")])
         );
     }
 
     #[test]
     fn job_without_a_cron_job_bears_on_itself() {
-        let affected = affected(&Snapshot::default(), &job("migrate", json!([])));
+        let affected = affected(&Snapshot::default(), &job("shop", "migrate", json!([])));
 
-        assert_eq!(affected, set([key("shop", WorkloadKind::Job, "migrate")]));
-    }
-
-    fn replica_set(name: &str, owner_references: Value) -> ClusterObject {
-        ClusterObject::ReplicaSet(parse(json!({
-            "apiVersion": "apps/v1",
-            "kind": "ReplicaSet",
-            "metadata": { "name": name, "namespace": "shop", "ownerReferences": owner_references },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
-                }
-            }
-        })))
+        assert_eq!(
+            affected,
+            set([workload_key("shop", WorkloadKind::Job, "migrate")])
+        );
     }
 
     #[test]
     fn replica_set_of_a_deployment_bears_on_the_deployment() {
         let owner = controller("apps/v1", "Deployment", "web");
 
-        let affected = affected(&Snapshot::default(), &replica_set("web-7d4b9c8f6", owner));
+        let affected = affected(
+            &Snapshot::default(),
+            &replica_set("shop", "web-7d4b9c8f6", owner),
+        );
 
         assert_eq!(affected, set([deployment_key("shop", "web")]));
     }
@@ -579,9 +490,12 @@ mod tests {
     fn replica_set_of_another_controller_bears_on_itself() {
         let owner = controller("argoproj.io/v1alpha1", "Rollout", "web");
 
-        let affected = affected(&Snapshot::default(), &replica_set("web-6f9c7d5b8", owner));
+        let affected = affected(
+            &Snapshot::default(),
+            &replica_set("shop", "web-6f9c7d5b8", owner),
+        );
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
         assert_eq!(affected, set([replica_set]));
     }
 
@@ -596,9 +510,10 @@ mod tests {
 
     #[test]
     fn pod_bears_on_the_asset_it_belongs_to() {
-        let snapshot = snapshot_of(vec![
+        let deployment_owner = controller("apps/v1", "Deployment", "web");
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
-            replica_set("web-7d4b9c8f6", controller("apps/v1", "Deployment", "web")),
+            replica_set("shop", "web-7d4b9c8f6", deployment_owner),
         ]);
         let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
 
@@ -611,12 +526,15 @@ mod tests {
     fn uncontrolled_pod_bears_on_itself() {
         let affected = affected(&Snapshot::default(), &pod("debug", json!([])));
 
-        assert_eq!(affected, set([key("shop", WorkloadKind::Pod, "debug")]));
+        assert_eq!(
+            affected,
+            set([workload_key("shop", WorkloadKind::Pod, "debug")])
+        );
     }
 
     #[test]
     fn service_bears_on_the_workloads_it_selects() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment_with("shop", "web", "frontend", json!([])),
             deployment_with("shop", "admin", "frontend", json!([])),
             deployment_with("shop", "api", "backend", json!([])),
@@ -639,7 +557,7 @@ mod tests {
 
     #[test]
     fn service_without_a_selector_bears_on_no_workload() {
-        let snapshot = snapshot_of(vec![deployment("shop", "web")]);
+        let snapshot = snapshot(vec![deployment("shop", "web")]);
         let manual = ClusterObject::Service(parse(json!({
             "apiVersion": "v1",
             "kind": "Service",
@@ -655,7 +573,7 @@ mod tests {
         let env = json!([
             { "name": "ORDERS_URL", "value": "http://orders.shop.svc.cluster.local:8080" }
         ]);
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "orders"),
             deployment_with("web", "checkout", "frontend", env),
             deployment("web", "catalog"),
@@ -678,7 +596,7 @@ mod tests {
         // workload with CART_ADDR=CARTSERVICE:7070 depends on Service cartservice. Its asset
         // changes when that Service comes or goes.
         let env = json!([{ "name": "CART_ADDR", "value": "CARTSERVICE:7070" }]);
-        let mut snapshot = snapshot_of(vec![deployment_with("shop", "checkout", "backend", env)]);
+        let mut snapshot = snapshot(vec![deployment_with("shop", "checkout", "backend", env)]);
         let cart = service("shop", "cartservice", json!({ "app": "cart" }));
         snapshot.insert(cart.clone());
         let checkout = deployment_key("shop", "checkout");
@@ -692,7 +610,7 @@ mod tests {
 
     #[test]
     fn ingress_bears_on_workloads_behind_its_backend_services() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             deployment("shop", "admin"),
@@ -750,7 +668,7 @@ mod tests {
 
     #[test]
     fn network_policy_bears_on_the_workloads_its_pod_selector_selects() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment_with("shop", "web", "frontend", json!([])),
             deployment_with("shop", "api", "backend", json!([])),
             deployment_with("shop", "db", "data", json!([])),
@@ -772,7 +690,7 @@ mod tests {
 
     #[test]
     fn network_policy_with_an_empty_pod_selector_bears_on_every_workload_of_its_namespace() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment_with("shop", "web", "frontend", json!([])),
             deployment_with("shop", "api", "backend", json!([])),
             deployment_with("shop-2", "api", "backend", json!([])),
@@ -797,7 +715,7 @@ mod tests {
                 "rules": [{ "backendRefs": [{ "name": "admin", "port": 80 }] }]
             }
         }));
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "admin"),
             service_for("shop", "web"),
@@ -813,7 +731,7 @@ mod tests {
 
     #[test]
     fn route_bears_on_workloads_behind_its_backend_services_in_any_namespace() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("edge", "web"),
             deployment("edge", "docs"),
@@ -839,7 +757,7 @@ mod tests {
 
     #[test]
     fn route_backend_of_another_kind_bears_on_nothing() {
-        let snapshot = snapshot_of(vec![deployment("shop", "web"), service_for("shop", "web")]);
+        let snapshot = snapshot(vec![deployment("shop", "web"), service_for("shop", "web")]);
         let backends = json!([{
             "group": "multicluster.x-k8s.io",
             "kind": "ServiceImport",
@@ -854,7 +772,7 @@ mod tests {
 
     #[test]
     fn reference_grant_bears_on_workloads_of_its_namespace_behind_routes_from_other_namespaces() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             deployment("edge", "docs"),

@@ -17,4 +17,6 @@ pub mod ownership;
 pub mod selector;
 pub mod settings;
 pub mod snapshot;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod workload;

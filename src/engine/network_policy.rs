@@ -210,13 +210,10 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::engine::testing::{labels, parse};
 
     fn policy(manifest: Value) -> NetworkPolicy {
-        serde_json::from_value(manifest).expect("test policy is a valid NetworkPolicy")
-    }
-
-    fn labels(manifest: Value) -> BTreeMap<String, String> {
-        serde_json::from_value(manifest).expect("test labels are a string map")
+        parse(manifest)
     }
 
     fn web() -> BTreeMap<String, String> {

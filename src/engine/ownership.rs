@@ -153,33 +153,22 @@ fn first_annotation(declarers: &[Declarer], keys: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::testing::{self, parse, running, with_metadata};
     use serde_json::{Value, json};
 
+    /// Deployment shop/web with `labels` and `annotations`, whose pods are labelled `app: web`.
     fn deployment(labels: Value, annotations: Value) -> Workload {
-        let object = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {
-                "name": "web",
-                "namespace": "shop",
-                "labels": labels,
-                "annotations": annotations,
-            },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": { "metadata": { "labels": { "app": "web" } } },
-            },
-        });
-        Workload::from_deployment(serde_json::from_value(object).unwrap())
+        let web = testing::deployment("shop", "web", json!({ "app": "web" }), running("web:1"));
+        let metadata = json!({ "labels": labels, "annotations": annotations });
+        Workload::from_deployment(with_metadata(web, metadata))
     }
 
     fn namespace(labels: Value, annotations: Value) -> Namespace {
-        serde_json::from_value(json!({
+        parse(json!({
             "apiVersion": "v1",
             "kind": "Namespace",
             "metadata": { "name": "shop", "labels": labels, "annotations": annotations },
         }))
-        .unwrap()
     }
 
     fn bare() -> Workload {

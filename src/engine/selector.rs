@@ -83,13 +83,10 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::engine::testing::{labels, parse};
 
     fn selector(manifest: Value) -> LabelSelector {
-        serde_json::from_value(manifest).expect("test selector is a valid LabelSelector")
-    }
-
-    fn labels(manifest: Value) -> BTreeMap<String, String> {
-        serde_json::from_value(manifest).expect("test labels are a string map")
+        parse(manifest)
     }
 
     fn expression(key: &str, operator: &str, values: Value) -> LabelSelector {

@@ -608,58 +608,20 @@ pub fn controller_of(metadata: &ObjectMeta) -> Option<OwnerReference> {
 
 #[cfg(test)]
 mod tests {
-    use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::engine::gateway_api::RouteSpec;
-
-    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
-        serde_json::from_value(manifest).expect("test manifest deserializes")
-    }
-
-    fn key(namespace: &str, kind: WorkloadKind, name: &str) -> WorkloadKey {
-        WorkloadKey {
-            namespace: namespace.to_string(),
-            kind,
-            name: name.to_string(),
-        }
-    }
-
-    fn snapshot_of(objects: Vec<ClusterObject>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        for object in objects {
-            snapshot.insert(object);
-        }
-        snapshot
-    }
-
-    /// An ownerReference that marks `kind/name` as the controller, as Kubernetes writes it.
-    fn controller(api_version: &str, kind: &str, name: &str) -> Value {
-        json!([{
-            "apiVersion": api_version,
-            "kind": kind,
-            "name": name,
-            "uid": format!("uid-{name}"),
-            "controller": true,
-            "blockOwnerDeletion": true
-        }])
-    }
+    use crate::engine::testing::{
+        self, controller, job, namespace, parse, replica_set, route, running, service, snapshot,
+        with_metadata, workload_key,
+    };
 
     /// Deployment `namespace/name` whose pods are labelled `app: <name>`.
     fn deployment(namespace: &str, name: &str) -> ClusterObject {
-        ClusterObject::Deployment(parse(json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": name, "namespace": namespace, "uid": format!("uid-{name}") },
-            "spec": {
-                "selector": { "matchLabels": { "app": name } },
-                "template": {
-                    "metadata": { "labels": { "app": name } },
-                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
-                }
-            }
-        })))
+        let pod_labels = json!({ "app": name });
+        let deployment = testing::deployment(namespace, name, pod_labels, running("shop/web:1.0"));
+        let uid = json!({ "uid": format!("uid-{name}") });
+        ClusterObject::Deployment(with_metadata(deployment, uid))
     }
 
     /// CronJob `namespace/name` whose pods are labelled `app: <name>`.
@@ -681,43 +643,6 @@ mod tests {
         })))
     }
 
-    /// ReplicaSet `namespace/name` with pods labelled `app: web` and `ownerReferences`.
-    fn replica_set(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
-        ClusterObject::ReplicaSet(parse(json!({
-            "apiVersion": "apps/v1",
-            "kind": "ReplicaSet",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "ownerReferences": owner_references
-            },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
-                }
-            }
-        })))
-    }
-
-    /// Job `namespace/name` with `ownerReferences`.
-    fn job(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
-        ClusterObject::Job(parse(json!({
-            "apiVersion": "batch/v1",
-            "kind": "Job",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "ownerReferences": owner_references
-            },
-            "spec": { "template": { "spec": {
-                "restartPolicy": "Never",
-                "containers": [{ "name": "main", "image": "shop/report:1.0" }]
-            } } }
-        })))
-    }
-
     /// Pod `namespace/name` labelled `app: web`, with `ownerReferences`.
     fn pod(namespace: &str, name: &str, owner_references: Value) -> ClusterObject {
         ClusterObject::Pod(pod_object(namespace, name, owner_references))
@@ -735,16 +660,6 @@ mod tests {
             },
             "spec": { "containers": [{ "name": "main", "image": "shop/web:1.0" }] }
         }))
-    }
-
-    /// ClusterIP Service `namespace/name` with `selector`.
-    fn service(namespace: &str, name: &str, selector: Value) -> ClusterObject {
-        ClusterObject::Service(parse(json!({
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": { "name": name, "namespace": namespace },
-            "spec": { "selector": selector, "ports": [{ "port": 80, "targetPort": 8080 }] }
-        })))
     }
 
     fn ingress(namespace: &str, name: &str) -> ClusterObject {
@@ -783,28 +698,6 @@ mod tests {
         })))
     }
 
-    fn namespace(name: &str) -> ClusterObject {
-        ClusterObject::Namespace(parse(json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": { "name": name }
-        })))
-    }
-
-    /// A route of the kind the manifest names; routes have no k8s-openapi type to parse into.
-    fn route(manifest: Value) -> ClusterObject {
-        let kind = RouteKind::ALL
-            .into_iter()
-            .find(|kind| manifest["kind"] == kind.as_str())
-            .expect("test route has a route kind");
-        let spec: RouteSpec = parse(manifest["spec"].clone());
-        ClusterObject::Route(Route {
-            kind,
-            metadata: parse(manifest["metadata"].clone()),
-            spec,
-        })
-    }
-
     fn object_keys(keys: &[(&str, &str)]) -> Vec<ObjectKey> {
         keys.iter()
             .map(|(namespace, name)| ObjectKey::new(namespace, name))
@@ -820,22 +713,25 @@ mod tests {
     #[test]
     fn deployment_owned_replica_set_makes_no_asset() {
         let owner = controller("apps/v1", "Deployment", "web");
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             replica_set("shop", "web-7d4b9c8f6", owner),
         ]);
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
         assert!(snapshot.workload(&replica_set).is_none());
         let assets: Vec<&WorkloadKey> = snapshot.workloads().map(|(key, _)| key).collect();
-        assert_eq!(assets, [&key("shop", WorkloadKind::Deployment, "web")]);
+        assert_eq!(
+            assets,
+            [&workload_key("shop", WorkloadKind::Deployment, "web")]
+        );
     }
 
     #[test]
     fn ownerless_replica_set_is_an_asset() {
-        let snapshot = snapshot_of(vec![replica_set("shop", "web", json!([]))]);
+        let snapshot = snapshot(vec![replica_set("shop", "web", json!([]))]);
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web");
         assert!(snapshot.workload(&replica_set).is_some());
     }
 
@@ -844,9 +740,9 @@ mod tests {
         // An Argo Rollout makes ReplicaSets the way a Deployment does, but is no workload
         // kind the engine knows: the ReplicaSet is the asset.
         let owner = controller("argoproj.io/v1alpha1", "Rollout", "web");
-        let snapshot = snapshot_of(vec![replica_set("shop", "web-6f9c7d5b8", owner)]);
+        let snapshot = snapshot(vec![replica_set("shop", "web-6f9c7d5b8", owner)]);
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
         assert!(snapshot.workload(&replica_set).is_some());
     }
 
@@ -858,50 +754,50 @@ mod tests {
             "name": "web",
             "uid": "uid-web"
         }]);
-        let snapshot = snapshot_of(vec![replica_set("shop", "web-7d4b9c8f6", owner)]);
+        let snapshot = snapshot(vec![replica_set("shop", "web-7d4b9c8f6", owner)]);
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
         assert!(snapshot.workload(&replica_set).is_some());
     }
 
     #[test]
     fn cron_job_owned_job_makes_no_asset() {
         let owner = controller("batch/v1", "CronJob", "report");
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             cron_job("shop", "report"),
             job("shop", "report-28910400", owner),
         ]);
 
         assert!(
             snapshot
-                .workload(&key("shop", WorkloadKind::Job, "report-28910400"))
+                .workload(&workload_key("shop", WorkloadKind::Job, "report-28910400"))
                 .is_none()
         );
         assert!(
             snapshot
-                .workload(&key("shop", WorkloadKind::CronJob, "report"))
+                .workload(&workload_key("shop", WorkloadKind::CronJob, "report"))
                 .is_some()
         );
     }
 
     #[test]
     fn ownerless_job_is_an_asset() {
-        let snapshot = snapshot_of(vec![job("shop", "migrate", json!([]))]);
+        let snapshot = snapshot(vec![job("shop", "migrate", json!([]))]);
 
         assert!(
             snapshot
-                .workload(&key("shop", WorkloadKind::Job, "migrate"))
+                .workload(&workload_key("shop", WorkloadKind::Job, "migrate"))
                 .is_some()
         );
     }
 
     #[test]
     fn uncontrolled_pod_is_an_asset() {
-        let snapshot = snapshot_of(vec![pod("shop", "debug", json!([]))]);
+        let snapshot = snapshot(vec![pod("shop", "debug", json!([]))]);
 
         assert!(
             snapshot
-                .workload(&key("shop", WorkloadKind::Pod, "debug"))
+                .workload(&workload_key("shop", WorkloadKind::Pod, "debug"))
                 .is_some()
         );
     }
@@ -909,9 +805,9 @@ mod tests {
     #[test]
     fn controlled_pod_is_not_an_asset() {
         let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
-        let snapshot = snapshot_of(vec![pod("shop", "web-7d4b9c8f6-x2x9k", owner)]);
+        let snapshot = snapshot(vec![pod("shop", "web-7d4b9c8f6-x2x9k", owner)]);
 
-        let pod = key("shop", WorkloadKind::Pod, "web-7d4b9c8f6-x2x9k");
+        let pod = workload_key("shop", WorkloadKind::Pod, "web-7d4b9c8f6-x2x9k");
         assert!(snapshot.workload(&pod).is_none());
         assert_eq!(
             snapshot.keys("Pod"),
@@ -923,7 +819,7 @@ mod tests {
     fn pod_adopted_by_a_replica_set_stops_being_an_asset() {
         // A ReplicaSet controller adopts an orphan Pod that matches its selector by adding
         // itself as the Pod's controller; the Pod then belongs to the ReplicaSet's asset.
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             deployment("shop", "web"),
             replica_set(
                 "shop",
@@ -936,8 +832,8 @@ mod tests {
         let owner = controller("apps/v1", "ReplicaSet", "web-7d4b9c8f6");
         let affected = snapshot.apply(pod("shop", "web-manual", owner));
 
-        let pod = key("shop", WorkloadKind::Pod, "web-manual");
-        let web = key("shop", WorkloadKind::Deployment, "web");
+        let pod = workload_key("shop", WorkloadKind::Pod, "web-manual");
+        let web = workload_key("shop", WorkloadKind::Deployment, "web");
         assert_eq!(affected, BTreeSet::from([pod.clone(), web]));
         assert!(
             snapshot.workload(&pod).is_none(),
@@ -947,7 +843,7 @@ mod tests {
 
     #[test]
     fn asset_of_pod_follows_replica_set_to_its_deployment() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             replica_set(
                 "shop",
@@ -960,13 +856,13 @@ mod tests {
 
         assert_eq!(
             snapshot.asset_of_pod(&pod),
-            Some(key("shop", WorkloadKind::Deployment, "web"))
+            Some(workload_key("shop", WorkloadKind::Deployment, "web"))
         );
     }
 
     #[test]
     fn asset_of_pod_follows_job_to_its_cron_job() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             cron_job("shop", "report"),
             job(
                 "shop",
@@ -979,13 +875,13 @@ mod tests {
 
         assert_eq!(
             snapshot.asset_of_pod(&pod),
-            Some(key("shop", WorkloadKind::CronJob, "report"))
+            Some(workload_key("shop", WorkloadKind::CronJob, "report"))
         );
     }
 
     #[test]
     fn asset_of_pod_stops_at_a_replica_set_of_an_unknown_controller() {
-        let snapshot = snapshot_of(vec![replica_set(
+        let snapshot = snapshot(vec![replica_set(
             "shop",
             "web-6f9c7d5b8",
             controller("argoproj.io/v1alpha1", "Rollout", "web"),
@@ -993,10 +889,8 @@ mod tests {
         let owner = controller("apps/v1", "ReplicaSet", "web-6f9c7d5b8");
         let pod = pod_object("shop", "web-6f9c7d5b8-p4m2z", owner);
 
-        assert_eq!(
-            snapshot.asset_of_pod(&pod),
-            Some(key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8"))
-        );
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-6f9c7d5b8");
+        assert_eq!(snapshot.asset_of_pod(&pod), Some(replica_set));
     }
 
     #[test]
@@ -1007,7 +901,7 @@ mod tests {
 
         assert_eq!(
             snapshot.asset_of_pod(&pod),
-            Some(key("shop", WorkloadKind::StatefulSet, "db"))
+            Some(workload_key("shop", WorkloadKind::StatefulSet, "db"))
         );
     }
 
@@ -1018,7 +912,7 @@ mod tests {
 
         assert_eq!(
             snapshot.asset_of_pod(&pod),
-            Some(key("shop", WorkloadKind::Pod, "debug"))
+            Some(workload_key("shop", WorkloadKind::Pod, "debug"))
         );
     }
 
@@ -1026,7 +920,7 @@ mod tests {
     fn pods_of_returns_exactly_the_workloads_pods() {
         let rs_of = |deployment: &str| controller("apps/v1", "Deployment", deployment);
         let pod_of = |replica_set: &str| controller("apps/v1", "ReplicaSet", replica_set);
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             replica_set("shop", "web-7d4b9c8f6", rs_of("web")),
@@ -1042,9 +936,9 @@ mod tests {
             pod("shop-2", "web-7d4b9c8f6-ddddd", pod_of("web-7d4b9c8f6")),
         ]);
 
-        let web = snapshot.pods_of(&key("shop", WorkloadKind::Deployment, "web"));
-        let bare = snapshot.pods_of(&key("shop", WorkloadKind::Pod, "web"));
-        let absent = snapshot.pods_of(&key("shop", WorkloadKind::Deployment, "cart"));
+        let web = snapshot.pods_of(&workload_key("shop", WorkloadKind::Deployment, "web"));
+        let bare = snapshot.pods_of(&workload_key("shop", WorkloadKind::Pod, "web"));
+        let absent = snapshot.pods_of(&workload_key("shop", WorkloadKind::Deployment, "cart"));
 
         assert_eq!(
             pod_names(web),
@@ -1056,7 +950,7 @@ mod tests {
 
     #[test]
     fn apply_of_a_changed_service_selector_returns_workloads_selected_before_and_after() {
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             deployment("shop", "worker"),
@@ -1065,15 +959,15 @@ mod tests {
 
         let changed = snapshot.apply(service("shop", "front", json!({ "app": "api" })));
 
-        let web = key("shop", WorkloadKind::Deployment, "web");
-        let api = key("shop", WorkloadKind::Deployment, "api");
+        let web = workload_key("shop", WorkloadKind::Deployment, "web");
+        let api = workload_key("shop", WorkloadKind::Deployment, "api");
         assert_eq!(first, BTreeSet::from([web.clone()]));
         assert_eq!(changed, BTreeSet::from([web, api]));
     }
 
     #[test]
     fn delete_of_a_service_returns_the_workloads_it_selected() {
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             deployment("shop", "web"),
             deployment("shop", "api"),
             service("shop", "web", json!({ "app": "web" })),
@@ -1082,14 +976,14 @@ mod tests {
 
         let affected = snapshot.delete("Service", &service_key);
 
-        let web = key("shop", WorkloadKind::Deployment, "web");
+        let web = workload_key("shop", WorkloadKind::Deployment, "web");
         assert_eq!(affected, BTreeSet::from([web]));
         assert!(snapshot.service(&service_key).is_none());
     }
 
     #[test]
     fn delete_of_an_absent_service_returns_nothing() {
-        let mut snapshot = snapshot_of(vec![deployment("shop", "web")]);
+        let mut snapshot = snapshot(vec![deployment("shop", "web")]);
 
         let affected = snapshot.delete("Service", &ObjectKey::new("shop", "web"));
 
@@ -1099,14 +993,14 @@ mod tests {
     #[test]
     fn delete_of_a_deployment_owned_replica_set_returns_the_deployment() {
         let owner = controller("apps/v1", "Deployment", "web");
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             deployment("shop", "web"),
             replica_set("shop", "web-7d4b9c8f6", owner),
         ]);
 
         let affected = snapshot.delete("ReplicaSet", &ObjectKey::new("shop", "web-7d4b9c8f6"));
 
-        let web = key("shop", WorkloadKind::Deployment, "web");
+        let web = workload_key("shop", WorkloadKind::Deployment, "web");
         assert_eq!(affected, BTreeSet::from([web]));
         assert!(snapshot.keys("ReplicaSet").is_empty());
     }
@@ -1114,24 +1008,24 @@ mod tests {
     #[test]
     fn delete_of_a_cron_job_owned_job_returns_the_cron_job() {
         let owner = controller("batch/v1", "CronJob", "report");
-        let mut snapshot = snapshot_of(vec![
+        let mut snapshot = snapshot(vec![
             cron_job("shop", "report"),
             job("shop", "report-28910400", owner),
         ]);
 
         let affected = snapshot.delete("Job", &ObjectKey::new("shop", "report-28910400"));
 
-        let report = key("shop", WorkloadKind::CronJob, "report");
+        let report = workload_key("shop", WorkloadKind::CronJob, "report");
         assert_eq!(affected, BTreeSet::from([report]));
     }
 
     #[test]
     fn delete_of_an_ownerless_replica_set_returns_it_and_ends_its_asset() {
-        let mut snapshot = snapshot_of(vec![replica_set("shop", "web", json!([]))]);
+        let mut snapshot = snapshot(vec![replica_set("shop", "web", json!([]))]);
 
         let affected = snapshot.delete("ReplicaSet", &ObjectKey::new("shop", "web"));
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web");
         assert_eq!(affected, BTreeSet::from([replica_set.clone()]));
         assert!(snapshot.workload(&replica_set).is_none());
     }
@@ -1141,14 +1035,14 @@ mod tests {
         // The Deployment controller adopts an orphan ReplicaSet its selector matches (as after
         // `kubectl delete deployment web --cascade=orphan` and re-creating it). The
         // ReplicaSet's own asset ends then, so it must be among the assets the change alters.
-        let mut snapshot = snapshot_of(vec![deployment("shop", "web")]);
+        let mut snapshot = snapshot(vec![deployment("shop", "web")]);
         snapshot.apply(replica_set("shop", "web-7d4b9c8f6", json!([])));
 
         let owner = controller("apps/v1", "Deployment", "web");
         let affected = snapshot.apply(replica_set("shop", "web-7d4b9c8f6", owner));
 
-        let replica_set = key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
-        let web = key("shop", WorkloadKind::Deployment, "web");
+        let replica_set = workload_key("shop", WorkloadKind::ReplicaSet, "web-7d4b9c8f6");
+        let web = workload_key("shop", WorkloadKind::Deployment, "web");
         assert!(snapshot.workload(&replica_set).is_none());
         assert_eq!(affected, BTreeSet::from([web, replica_set]));
     }
@@ -1167,8 +1061,8 @@ mod tests {
             "metadata": { "name": "api", "namespace": "shop" },
             "spec": { "rules": [{ "backendRefs": [{ "name": "api", "port": 9090 }] }] }
         }));
-        let snapshot = snapshot_of(vec![
-            namespace("shop"),
+        let snapshot = snapshot(vec![
+            namespace("shop", json!({})),
             deployment("shop", "web"),
             replica_set(
                 "shop",
@@ -1199,7 +1093,7 @@ mod tests {
 
     #[test]
     fn workloads_in_does_not_leak_into_a_namespace_sharing_its_prefix() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             deployment("shop", "web"),
             pod("shop", "zz-debug", json!([])),
             deployment("shop-2", "api"),
@@ -1218,7 +1112,7 @@ mod tests {
 
     #[test]
     fn namespaced_lookups_do_not_leak_into_a_namespace_sharing_its_prefix() {
-        let snapshot = snapshot_of(vec![
+        let snapshot = snapshot(vec![
             service("shop", "web", json!({ "app": "web" })),
             service("shop-2", "api", json!({ "app": "api" })),
             ingress("shop", "web"),
@@ -1279,7 +1173,7 @@ mod tests {
 
         let affected = snapshot.apply(service);
 
-        let web = key("default", WorkloadKind::Deployment, "web");
+        let web = workload_key("default", WorkloadKind::Deployment, "web");
         assert_eq!(affected, BTreeSet::from([web.clone()]));
         assert!(snapshot.workload(&web).is_some());
         assert_eq!(snapshot.services_in("default").count(), 1);

@@ -462,30 +462,16 @@ fn is_ip_address(address: &GatewayAddress) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     use super::*;
     use crate::engine::snapshot::ClusterObject;
-
-    fn parse<T: DeserializeOwned>(manifest: Value) -> T {
-        serde_json::from_value(manifest).expect("test manifest deserializes")
-    }
+    use crate::engine::testing::{deployment, namespace, parse, route, snapshot};
 
     /// The workload every test looks for: Deployment shop/web, whose pods carry `app: web`.
     fn web() -> Workload {
-        Workload::from_deployment(parse(json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "web", "namespace": "shop" },
-            "spec": {
-                "selector": { "matchLabels": { "app": "web" } },
-                "template": {
-                    "metadata": { "labels": { "app": "web" } },
-                    "spec": { "containers": [{ "name": "web", "image": "shop/web:1.4" }] }
-                }
-            }
-        })))
+        let pod_spec = json!({ "containers": [{ "name": "web", "image": "shop/web:1.4" }] });
+        Workload::from_deployment(deployment("shop", "web", json!({ "app": "web" }), pod_spec))
     }
 
     fn service(namespace: &str, name: &str, app: &str) -> ClusterObject {
@@ -557,18 +543,6 @@ mod tests {
         }))
     }
 
-    fn route(manifest: Value) -> ClusterObject {
-        let kind = RouteKind::ALL
-            .into_iter()
-            .find(|kind| manifest["kind"] == kind.as_str())
-            .expect("test route is of a route kind");
-        ClusterObject::Route(Route {
-            kind,
-            metadata: parse(manifest["metadata"].clone()),
-            spec: parse(manifest["spec"].clone()),
-        })
-    }
-
     /// A route `namespace/web` of `kind` attached to `parent`, sending traffic to Service
     /// shop/web.
     fn route_to_web(kind: &str, namespace: &str, parent: Value) -> ClusterObject {
@@ -638,20 +612,8 @@ mod tests {
         })))
     }
 
-    fn namespace(name: &str, labels: Value) -> ClusterObject {
-        ClusterObject::Namespace(parse(json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": { "name": name, "labels": labels }
-        })))
-    }
-
     fn found_with(settings: &Settings, objects: Vec<ClusterObject>) -> Vec<Entrypoint> {
-        let mut snapshot = Snapshot::default();
-        for object in objects {
-            snapshot.insert(object);
-        }
-        entrypoints(&web(), &snapshot, settings)
+        entrypoints(&web(), &snapshot(objects), settings)
     }
 
     fn found(objects: Vec<ClusterObject>) -> Vec<Entrypoint> {

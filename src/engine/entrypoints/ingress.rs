@@ -342,24 +342,9 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::engine::snapshot::{ClusterObject, WorkloadKey};
+    use crate::engine::snapshot::ClusterObject;
+    use crate::engine::testing::{deployment, parse, running, snapshot, workload_key};
     use crate::engine::workload::WorkloadKind;
-
-    fn deployment(name: &str, labels: Value) -> ClusterObject {
-        let manifest = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": name, "namespace": "shop" },
-            "spec": {
-                "selector": { "matchLabels": labels },
-                "template": {
-                    "metadata": { "labels": labels },
-                    "spec": { "containers": [{ "name": "app", "image": "shop/app:1.0" }] }
-                }
-            }
-        });
-        ClusterObject::Deployment(serde_json::from_value(manifest).expect("valid Deployment"))
-    }
 
     fn service(name: &str, selector: Value, annotations: Value) -> ClusterObject {
         let manifest = json!({
@@ -368,11 +353,11 @@ mod tests {
             "metadata": { "name": name, "namespace": "shop", "annotations": annotations },
             "spec": { "selector": selector, "ports": [{ "port": 80, "targetPort": 8080 }] }
         });
-        ClusterObject::Service(serde_json::from_value(manifest).expect("valid Service"))
+        ClusterObject::Service(parse(manifest))
     }
 
     fn ingress(manifest: Value) -> ClusterObject {
-        ClusterObject::Ingress(serde_json::from_value(manifest).expect("valid Ingress"))
+        ClusterObject::Ingress(parse(manifest))
     }
 
     /// An Ingress `shop/<name>` with these annotations and spec.
@@ -415,21 +400,20 @@ mod tests {
 
     /// The Deployment `shop/web`, the Service `shop/web` selecting it, and `ingresses`.
     fn shop(ingresses: Vec<Value>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        snapshot.insert(deployment("web", json!({ "app": "web" })));
-        snapshot.insert(service("web", json!({ "app": "web" }), json!({})));
+        let app = json!({ "app": "web" });
+        let web = deployment("shop", "web", app.clone(), running("shop/app:1.0"));
+        let mut shop = snapshot([
+            ClusterObject::Deployment(web),
+            service("web", app, json!({})),
+        ]);
         for manifest in ingresses {
-            snapshot.insert(ingress(manifest));
+            shop.insert(ingress(manifest));
         }
-        snapshot
+        shop
     }
 
     fn web(snapshot: &Snapshot) -> &Workload {
-        let key = WorkloadKey {
-            namespace: "shop".to_string(),
-            kind: WorkloadKind::Deployment,
-            name: "web".to_string(),
-        };
+        let key = workload_key("shop", WorkloadKind::Deployment, "web");
         snapshot.workload(&key).expect("the test inserted shop/web")
     }
 

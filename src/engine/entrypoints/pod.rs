@@ -92,22 +92,16 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::engine::testing::{deployment, parse};
 
     fn workload(manifest: Value) -> Workload {
-        Workload::from_deployment(serde_json::from_value(manifest).expect("valid Deployment"))
+        Workload::from_deployment(parse(manifest))
     }
 
     /// The Deployment `edge/agent` running a pod with this spec.
     fn agent(pod_spec: Value) -> Workload {
-        workload(json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": "agent", "namespace": "edge" },
-            "spec": {
-                "selector": { "matchLabels": { "app": "agent" } },
-                "template": { "metadata": { "labels": { "app": "agent" } }, "spec": pod_spec }
-            }
-        }))
+        let agent = deployment("edge", "agent", json!({ "app": "agent" }), pod_spec);
+        Workload::from_deployment(agent)
     }
 
     fn only(pod_spec: Value) -> Entrypoint {

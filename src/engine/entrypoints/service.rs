@@ -393,49 +393,29 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::engine::snapshot::{ClusterObject, WorkloadKey};
+    use crate::engine::snapshot::ClusterObject;
+    use crate::engine::testing::{self, parse, running, snapshot, workload_key};
     use crate::engine::workload::WorkloadKind;
 
+    /// Deployment `namespace/name` whose pods carry `labels`.
     fn deployment(namespace: &str, name: &str, labels: Value) -> ClusterObject {
-        let manifest = json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": { "name": name, "namespace": namespace },
-            "spec": {
-                "selector": { "matchLabels": labels },
-                "template": {
-                    "metadata": { "labels": labels },
-                    "spec": { "containers": [{ "name": "app", "image": "shop/app:1.0" }] }
-                }
-            }
-        });
-        ClusterObject::Deployment(serde_json::from_value(manifest).expect("valid Deployment"))
+        let deployment = testing::deployment(namespace, name, labels, running("shop/app:1.0"));
+        ClusterObject::Deployment(deployment)
     }
 
     fn service(manifest: Value) -> ClusterObject {
-        ClusterObject::Service(serde_json::from_value(manifest).expect("valid Service"))
+        ClusterObject::Service(parse(manifest))
     }
 
     /// A snapshot holding the Deployment `shop/web` (pods labelled `app: web`) and `services`.
     fn shop(services: Vec<Value>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        snapshot.insert(deployment(
-            "shop",
-            "web",
-            json!({ "app": "web", "tier": "front" }),
-        ));
-        for manifest in services {
-            snapshot.insert(service(manifest));
-        }
-        snapshot
+        let web = deployment("shop", "web", json!({ "app": "web", "tier": "front" }));
+        let services = services.into_iter().map(service);
+        snapshot(std::iter::once(web).chain(services))
     }
 
     fn workload<'a>(snapshot: &'a Snapshot, namespace: &str, name: &str) -> &'a Workload {
-        let key = WorkloadKey {
-            namespace: namespace.to_string(),
-            kind: WorkloadKind::Deployment,
-            name: name.to_string(),
-        };
+        let key = workload_key(namespace, WorkloadKind::Deployment, name);
         snapshot
             .workload(&key)
             .expect("the test inserted this workload")
