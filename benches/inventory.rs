@@ -49,6 +49,7 @@ fn install_crds(cp: &ControlPlane) {
         "wait",
         "--for=condition=Established",
         "crd/appassets.appasset.io",
+        "crd/assetpolicies.appasset.io",
         "--timeout=60s",
     ]);
     assert!(

@@ -4,11 +4,11 @@
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::CustomResourceExt;
 
-use crate::api::AppAsset;
+use crate::api::{AppAsset, AssetPolicy};
 
 /// Every CRD the operator serves.
 pub fn definitions() -> Vec<CustomResourceDefinition> {
-    vec![AppAsset::crd()]
+    vec![AppAsset::crd(), AssetPolicy::crd()]
 }
 
 /// The CRDs as one multi-document YAML stream: what `appasset crd` prints and `crds/` holds.

@@ -11,3 +11,4 @@ pub mod engine;
 pub mod http;
 pub mod metrics;
 pub mod run;
+pub mod scan;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use appasset_operator::cli::{Cli, Command};
-use appasset_operator::{crd, run};
+use appasset_operator::{crd, run, scan};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
             }
             Err(error) => report("crd", Err(error)),
         },
+        Command::Scan(args) => ExitCode::from(scan::run(&args).code()),
     }
 }
 

@@ -1,12 +1,12 @@
 //! The `AppAsset` resource: one per workload, holding what was observed about it (`spec`) and
 //! what the engine concluded from that (`status`).
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Basis, Criticality, DataSensitivity, Exposure};
+use super::{Basis, Criticality, DataSensitivity, Exposure, RiskLevel, Severity};
 
 /// What was observed about one workload: how it is reached, who owns it, what data it handles
 /// and what it runs. Written by the operator; people annotate the workload, not this object.
@@ -284,6 +284,50 @@ pub struct Dependency {
     pub source: String,
 }
 
+/// A weakness found in the workload's configuration or context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable lower-kebab-case identifier, such as `privileged` or `ingress-no-tls`.
+    pub id: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What was found, naming the container or entrypoint.
+    pub message: String,
+    /// When the operator first saw it; kept while the finding stays, so the time to remedy
+    /// can be measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Time>,
+}
+
+/// One part of the risk score, with the points it accounts for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Factor {
+    /// What the factor is: exposure, impact, findings, or a floor.
+    pub name: String,
+    /// Its weight in the formula.
+    pub weight: f64,
+    /// Points of the score this factor accounts for; the points of all factors add up to the
+    /// score.
+    pub points: i32,
+    /// Why it has that weight, in plain words.
+    pub reason: String,
+}
+
+/// The latest material change: one to exposure, entrypoints, authentication, images,
+/// privileges or classification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MaterialChange {
+    /// The revision it made.
+    pub revision: i64,
+    /// When the operator saw it.
+    pub time: Time,
+    /// What changed, such as `exposure Cluster to Internet through Ingress shop/web`.
+    pub description: String,
+}
+
 /// What the engine concluded about the asset.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -291,6 +335,31 @@ pub struct AppAssetStatus {
     /// The highest scope over all entrypoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure: Option<Exposure>,
+
+    /// The risk score, 0 to 100: exposure times impact times the findings' combined weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_score: Option<i32>,
+
+    /// The band the score falls in: None, Low, Medium, High or Critical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<RiskLevel>,
+
+    /// What made the score, each with its share of the points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub factors: Vec<Factor>,
+
+    /// Findings, most severe first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+
+    /// Counts material changes; starts at 1. Acknowledge one by annotating this AppAsset with
+    /// `appasset.io/reviewed-revision: "<revision>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+
+    /// The latest material change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_material_change: Option<MaterialChange>,
 
     /// Number of findings, for the wide `kubectl get` column.
     #[serde(default)]

@@ -2,9 +2,11 @@
 //! the CRD schemas that `appasset crd` prints and `crds/` holds.
 
 mod app_asset;
+mod asset_policy;
 mod vocabulary;
 
 pub use app_asset::*;
+pub use asset_policy::*;
 pub use vocabulary::*;
 
 /// The API group of every appasset-operator resource.

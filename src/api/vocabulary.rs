@@ -101,6 +101,59 @@ pub enum Basis {
     Declared,
 }
 
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Worth knowing; rarely urgent.
+    Low,
+    /// Should be fixed in the normal course of work.
+    Medium,
+    /// Should be fixed soon.
+    High,
+    /// Should be fixed now.
+    Critical,
+}
+
+/// The band a risk score falls in: Critical from 60, High from 40, Medium from 20, Low from
+/// 1, None at 0.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum RiskLevel {
+    /// A score of 0.
+    None,
+    /// A score from 1 to 19.
+    Low,
+    /// A score from 20 to 39.
+    Medium,
+    /// A score from 40 to 59.
+    High,
+    /// A score of 60 or more.
+    Critical,
+}
+
+impl RiskLevel {
+    /// The lower-case form used in label values and metric labels.
+    pub fn label_value(self) -> &'static str {
+        match self {
+            RiskLevel::None => "none",
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for RiskLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
 /// A value that is not one of a vocabulary's words, with the words that would have been
 /// accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,15 +18,18 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{Api, DynamicObject};
 use kube::discovery::ApiResource;
-use kube::{Client, ResourceExt};
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::{Client, Resource, ResourceExt};
 use tokio::sync::mpsc;
 
-use crate::api::AppAsset;
+use crate::api::{AppAsset, AssetPolicy, FIELD_MANAGER};
 use crate::engine::asset::{assess, asset_name, is_ignored};
+use crate::engine::changes;
 use crate::engine::gateway_api::{self, RouteKind};
 use crate::engine::settings::Settings;
 use crate::engine::snapshot::{ClusterObject, ObjectKey, Snapshot, WorkloadKey};
@@ -69,15 +72,26 @@ impl NamespaceFilter {
 /// Why the controller stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The AppAsset CRD is missing or not yet established.
+    /// A CRD of appasset.io is missing or not yet established.
     #[error(
-        "the CustomResourceDefinition appassets.appasset.io is {0}; install it with \
+        "the CustomResourceDefinition {name} is {state}; install the CRDs with \
          `appasset crd | kubectl apply -f -` (or the Helm chart) and start again"
     )]
-    CrdMissing(&'static str),
-    /// Reading the CRD failed for another reason.
-    #[error("reading CustomResourceDefinition appassets.appasset.io failed: {0}")]
-    CrdUnreadable(#[source] kube::Error),
+    CrdMissing {
+        /// The CRD's name.
+        name: &'static str,
+        /// Not installed, or not established yet.
+        state: &'static str,
+    },
+    /// Reading a CRD failed for another reason.
+    #[error("reading CustomResourceDefinition {name} failed: {source}")]
+    CrdUnreadable {
+        /// The CRD's name.
+        name: &'static str,
+        /// What went wrong.
+        #[source]
+        source: kube::Error,
+    },
 }
 
 /// State shared by the watches and the workers.
@@ -89,6 +103,7 @@ pub struct Shared {
     settings: Settings,
     metrics: Metrics,
     client: Client,
+    recorder: Recorder,
 }
 
 impl Shared {
@@ -131,6 +146,7 @@ pub async fn run(
         settings: options.settings,
         metrics,
         client: client.clone(),
+        recorder: Recorder::new(client.clone(), Reporter::from(FIELD_MANAGER)),
     });
     let (synced, mut synced_kinds) = mpsc::unbounded_channel();
 
@@ -170,25 +186,37 @@ pub async fn run(
     Ok(())
 }
 
+/// The CRDs the operator reads and writes.
+const CRDS: [&str; 2] = ["appassets.appasset.io", "assetpolicies.appasset.io"];
+
 async fn ensure_crd_established(client: &Client) -> Result<(), Error> {
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    let crd = match crds.get_opt("appassets.appasset.io").await {
-        Ok(Some(crd)) => crd,
-        Ok(None) => return Err(Error::CrdMissing("not installed")),
-        Err(error) => return Err(Error::CrdUnreadable(error)),
-    };
-    let conditions = crd
-        .status
-        .and_then(|status| status.conditions)
-        .unwrap_or_default();
-    let established = conditions
-        .iter()
-        .any(|condition| condition.type_ == "Established" && condition.status == "True");
-    if established {
-        Ok(())
-    } else {
-        Err(Error::CrdMissing("not established yet"))
+    for name in CRDS {
+        let crd = match crds.get_opt(name).await {
+            Ok(Some(crd)) => crd,
+            Ok(None) => {
+                return Err(Error::CrdMissing {
+                    name,
+                    state: "not installed",
+                });
+            }
+            Err(source) => return Err(Error::CrdUnreadable { name, source }),
+        };
+        let conditions = crd
+            .status
+            .and_then(|status| status.conditions)
+            .unwrap_or_default();
+        let established = conditions
+            .iter()
+            .any(|condition| condition.type_ == "Established" && condition.status == "True");
+        if !established {
+            return Err(Error::CrdMissing {
+                name,
+                state: "not established yet",
+            });
+        }
     }
+    Ok(())
 }
 
 fn start_core_watches(
@@ -222,6 +250,8 @@ fn start_core_watches(
         spawn_watch!("Service", Service, Service),
         spawn_watch!("Ingress", Ingress, Ingress),
         spawn_watch!("NetworkPolicy", NetworkPolicy, NetworkPolicy),
+        spawn_watch!("ClusterRoleBinding", ClusterRoleBinding, ClusterRoleBinding),
+        spawn_watch!("AssetPolicy", AssetPolicy, AssetPolicy),
     ])
 }
 
@@ -424,16 +454,55 @@ async fn reconcile(shared: &Shared, key: &WorkloadKey) -> Result<Written, kube::
         return Ok(Written::Deleted);
     };
 
+    let mut desired = desired;
+    let change = changes::settle(&mut desired, stored.as_ref(), &now);
     let exposure = desired.status.as_ref().and_then(|status| status.exposure);
     let (written, current) =
         writer::apply(&shared.client, &shared.metrics, desired, stored.as_ref()).await?;
     if let Some(current) = current {
+        if let Some(description) = change.filter(|_| written == Written::Updated) {
+            announce_change(shared, &current, &description).await;
+        }
         shared
             .lock_assets()
             .insert(asset_key.clone(), without_managed_fields(current));
     }
     log_write(key, &asset_key, written, stored.as_ref(), exposure);
     Ok(written)
+}
+
+/// A Kubernetes Event on the AppAsset says what changed, so `kubectl describe` and event
+/// pipelines show it. Failing to record it is logged, not retried: the change itself is in
+/// the status.
+async fn announce_change(shared: &Shared, asset: &AppAsset, description: &str) {
+    let revision = asset
+        .status
+        .as_ref()
+        .and_then(|status| status.revision)
+        .unwrap_or_default();
+    let event = Event {
+        type_: EventType::Normal,
+        reason: "MaterialChange".to_string(),
+        note: Some(format!("revision {revision}: {description}")),
+        action: "Inventory".to_string(),
+        secondary: None,
+    };
+    let asset_key = ObjectKey::of(&asset.metadata);
+    match shared
+        .recorder
+        .publish(&event, &asset.object_ref(&()))
+        .await
+    {
+        Ok(()) => {
+            shared
+                .metrics
+                .api_writes
+                .with_label_values(&["events", "create"])
+                .inc();
+            tracing::info!(asset = %asset_key, revision, change = description, "material change");
+        }
+        Err(error) => tracing::warn!(asset = %asset_key, %error, "recording an Event failed"),
+    }
 }
 
 fn log_write(

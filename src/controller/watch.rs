@@ -32,7 +32,7 @@ pub async fn watch<K>(
 ) where
     K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
 {
-    let events = watcher(api, watcher::Config::default()).default_backoff();
+    let events = watcher::watcher(api, watcher::Config::default()).default_backoff();
     pin_mut!(events);
     let mut relisted: Option<BTreeSet<ObjectKey>> = None;
     let mut announced = false;
@@ -61,23 +61,12 @@ pub async fn watch<K>(
     }
 }
 
-fn watcher<K>(
-    api: Api<K>,
-    config: watcher::Config,
-) -> impl futures::Stream<Item = watcher::Result<Event<K>>>
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
-{
-    watcher::watcher(api, config)
-}
-
-/// A Namespace is keyed by its name alone; everything else by namespace and name.
+/// Cluster-scoped objects are keyed by name alone; everything else by namespace and name.
 pub fn key_of(kind: &str, metadata: &kube::api::ObjectMeta) -> ObjectKey {
     let name = metadata.name.as_deref().unwrap_or_default();
-    if kind == "Namespace" {
-        ObjectKey::new("", name)
-    } else {
-        ObjectKey::of(metadata)
+    match kind {
+        "Namespace" | "ClusterRoleBinding" | "AssetPolicy" => ObjectKey::new("", name),
+        _ => ObjectKey::of(metadata),
     }
 }
 
@@ -94,7 +83,7 @@ impl Shared {
             }
         };
         let key = object.key();
-        if !self.filter.admits(namespace_of(kind, &key)) {
+        if !self.admits(kind, &key) {
             return None;
         }
 
@@ -120,11 +109,15 @@ impl Shared {
     }
 }
 
-fn namespace_of<'a>(kind: &str, key: &'a ObjectKey) -> &'a str {
-    if kind == "Namespace" {
-        &key.name
-    } else {
-        &key.namespace
+impl Shared {
+    /// Cluster-scoped objects (ClusterRoleBindings) bear on every namespace; a Namespace
+    /// counts when it is itself watched.
+    fn admits(&self, kind: &str, key: &ObjectKey) -> bool {
+        match kind {
+            "Namespace" => self.filter.admits(&key.name),
+            _ if key.namespace.is_empty() => true,
+            _ => self.filter.admits(&key.namespace),
+        }
     }
 }
 

@@ -5,15 +5,19 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, ObjectMeta, OwnerReference, Time};
 
 use crate::api::{
-    AppAsset, AppAssetSpec, AppAssetStatus, Entrypoint, Exposure, PREFIX, WorkloadReference,
+    AppAsset, AppAssetSpec, AppAssetStatus, Entrypoint, Exposure, PREFIX, RiskLevel,
+    WorkloadReference,
 };
 
 use super::classification::{AnnotationProblem, classify};
+use super::facts::AssetFacts;
 use super::network_policy::{ingress_isolation, selecting_policies};
 use super::settings::Settings;
 use super::snapshot::{Snapshot, WorkloadKey};
 use super::workload::Workload;
-use super::{application, containers, dependencies, entrypoints, exposure, ownership};
+use super::{
+    application, containers, dependencies, entrypoints, exposure, findings, ownership, policy, risk,
+};
 
 /// Longest name Kubernetes accepts for most objects.
 const MAX_NAME: usize = 253;
@@ -22,6 +26,8 @@ const MAX_NAME: usize = 253;
 pub const LABEL_WORKLOAD_KIND: &str = "appasset.io/workload-kind";
 /// Label holding the exposure in lower case, for `kubectl get appassets -l`.
 pub const LABEL_EXPOSURE: &str = "appasset.io/exposure";
+/// Label holding the risk level in lower case.
+pub const LABEL_RISK_LEVEL: &str = "appasset.io/risk-level";
 /// Annotation that keeps a workload out of the inventory.
 pub const ANNOTATION_IGNORE: &str = "appasset.io/ignore";
 
@@ -67,18 +73,56 @@ pub fn assess(
         ),
     };
 
+    let facts = AssetFacts {
+        workload,
+        spec: &spec,
+        exposure,
+        isolation: &isolation,
+        problems: &classified.problems,
+        cluster_admin: runs_as_cluster_admin(workload, snapshot),
+    };
+    let mut found = findings::findings(&facts);
+    let labels = namespace.and_then(|namespace| namespace.metadata.labels.clone());
+    let judged = policy::evaluate(
+        snapshot.asset_policies(),
+        &facts,
+        &labels.unwrap_or_default(),
+        &found,
+    );
+    found.extend(judged.findings);
+    found.sort_by(|a, b| (b.severity, &a.id, &a.message).cmp(&(a.severity, &b.id, &b.message)));
+    let risk = risk::assess(&facts, &found, &judged.weights);
+
     let status = AppAssetStatus {
         exposure: Some(exposure),
-        finding_count: 0,
+        risk_score: Some(risk.score),
+        risk_level: Some(risk.level),
+        factors: risk.factors,
+        finding_count: i32::try_from(found.len()).unwrap_or(i32::MAX),
+        findings: found,
         entrypoint_summary: entrypoint_summary(&spec.entrypoints),
         conditions: vec![valid_condition(&classified.problems, now)],
-        observed_generation: None,
+        ..AppAssetStatus::default()
     };
 
     let mut asset = AppAsset::new(&asset_name(key), spec);
-    asset.metadata = metadata(key, workload, exposure);
+    asset.metadata = metadata(key, workload, exposure, risk.level);
     asset.status = Some(status);
     Some(asset)
+}
+
+/// The ServiceAccount the pods run as: `serviceAccountName`, the deprecated
+/// `serviceAccount`, or the namespace's `default`.
+fn runs_as_cluster_admin(workload: &Workload, snapshot: &Snapshot) -> bool {
+    let spec = workload.template.spec.as_ref();
+    let named = spec.and_then(|spec| {
+        let name = spec
+            .service_account_name
+            .as_deref()
+            .or(spec.service_account.as_deref());
+        name.filter(|name| !name.is_empty())
+    });
+    snapshot.is_cluster_admin(workload.namespace(), named.unwrap_or("default"))
 }
 
 /// True for a workload annotated `appasset.io/ignore: "true"`.
@@ -115,7 +159,12 @@ fn workload_reference(workload: &Workload) -> WorkloadReference {
     }
 }
 
-fn metadata(key: &WorkloadKey, workload: &Workload, exposure: Exposure) -> ObjectMeta {
+fn metadata(
+    key: &WorkloadKey,
+    workload: &Workload,
+    exposure: Exposure,
+    risk: RiskLevel,
+) -> ObjectMeta {
     let labels = BTreeMap::from([
         (
             LABEL_WORKLOAD_KIND.to_string(),
@@ -125,6 +174,7 @@ fn metadata(key: &WorkloadKey, workload: &Workload, exposure: Exposure) -> Objec
             LABEL_EXPOSURE.to_string(),
             exposure.label_value().to_string(),
         ),
+        (LABEL_RISK_LEVEL.to_string(), risk.label_value().to_string()),
     ]);
     ObjectMeta {
         name: Some(asset_name(key)),
@@ -380,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_carry_the_workload_kind_and_exposure() {
+    fn labels_carry_the_workload_kind_exposure_and_risk_level() {
         let cron_job = ClusterObject::CronJob(parse(json!({
             "apiVersion": "batch/v1",
             "kind": "CronJob",
@@ -399,13 +449,22 @@ mod tests {
         let report = assessed(&report, &snapshot).expect("the CronJob makes an asset");
         let web = assessed(&web_key(), &snapshot).expect("web makes an asset");
 
+        let level = |asset: &AppAsset| {
+            let level = asset.status.as_ref().and_then(|status| status.risk_level);
+            level
+                .expect("an assessed asset has a risk level")
+                .label_value()
+                .to_string()
+        };
         let report_labels = BTreeMap::from([
             (LABEL_WORKLOAD_KIND.to_string(), "cronjob".to_string()),
             (LABEL_EXPOSURE.to_string(), "isolated".to_string()),
+            (LABEL_RISK_LEVEL.to_string(), level(&report)),
         ]);
         let web_labels = BTreeMap::from([
             (LABEL_WORKLOAD_KIND.to_string(), "deployment".to_string()),
             (LABEL_EXPOSURE.to_string(), "cluster".to_string()),
+            (LABEL_RISK_LEVEL.to_string(), level(&web)),
         ]);
         assert_eq!(report.metadata.labels, Some(report_labels));
         assert_eq!(web.metadata.labels, Some(web_labels));

@@ -10,8 +10,11 @@ use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use super::containers::template_containers;
 use super::gateway_api::{self, Gateway, ReferenceGrant, Route};
 use super::selector::{label_selector_matches, service_selects};
-use super::snapshot::{ClusterObject, ObjectKey, Snapshot, WorkloadKey, controller_of};
+use super::snapshot::{
+    ClusterObject, ObjectKey, Snapshot, WorkloadKey, controller_of, grants_cluster_admin,
+};
 use super::workload::{Workload, WorkloadKind, namespace_or_default};
+use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 
 /// The assets that `object`, as given, bears on in `snapshot`.
 pub fn affected(snapshot: &Snapshot, object: &ClusterObject) -> BTreeSet<WorkloadKey> {
@@ -38,6 +41,9 @@ pub fn affected(snapshot: &Snapshot, object: &ClusterObject) -> BTreeSet<Workloa
         ClusterObject::Gateway(gateway) => behind_gateway(snapshot, gateway),
         ClusterObject::Route(route) => behind_route(snapshot, route),
         ClusterObject::ReferenceGrant(grant) => behind_grant(snapshot, grant),
+        ClusterObject::ClusterRoleBinding(binding) => bound_to_cluster_admin(snapshot, binding),
+        // A policy may select assets by classification, which only the assessment knows.
+        ClusterObject::AssetPolicy(_) => snapshot.workloads().map(|(key, _)| key.clone()).collect(),
     }
 }
 
@@ -212,6 +218,38 @@ fn behind_route(snapshot: &Snapshot, route: &Route) -> BTreeSet<WorkloadKey> {
         })
         .collect();
     selected_by_services(snapshot, services)
+}
+
+/// A binding to cluster-admin bears on every workload of the namespaces its ServiceAccount
+/// subjects live in (all namespaces for the group of every ServiceAccount); which of their
+/// pods run as the bound account is for the risk step to decide.
+fn bound_to_cluster_admin(
+    snapshot: &Snapshot,
+    binding: &ClusterRoleBinding,
+) -> BTreeSet<WorkloadKey> {
+    if !grants_cluster_admin(binding) {
+        return BTreeSet::new();
+    }
+    let subjects = binding.subjects.iter().flatten();
+    let mut namespaces = BTreeSet::new();
+    for subject in subjects {
+        match (subject.kind.as_str(), subject.name.as_str()) {
+            ("Group", "system:serviceaccounts") => {
+                return snapshot.workloads().map(|(key, _)| key.clone()).collect();
+            }
+            ("Group", group) => namespaces.extend(
+                group
+                    .strip_prefix("system:serviceaccounts:")
+                    .map(str::to_string),
+            ),
+            ("ServiceAccount", _) => namespaces.extend(subject.namespace.clone()),
+            _ => {}
+        }
+    }
+    let in_namespaces = namespaces
+        .iter()
+        .flat_map(|namespace| snapshot.workloads_in(namespace));
+    in_namespaces.map(|(key, _)| key.clone()).collect()
 }
 
 /// A grant changes which routes from other namespaces reach the Services of its own.

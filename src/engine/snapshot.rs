@@ -9,11 +9,13 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
 use super::gateway_api::{Gateway, ReferenceGrant, Route, RouteKind};
 use super::impact;
 use super::workload::{Workload, WorkloadKind, namespace_or_default};
+use crate::api::AssetPolicy;
 
 /// A namespaced object's namespace and name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -100,6 +102,10 @@ pub enum ClusterObject {
     Route(Route),
     /// A Gateway API ReferenceGrant.
     ReferenceGrant(ReferenceGrant),
+    /// A ClusterRoleBinding: one to cluster-admin makes its subjects all-powerful.
+    ClusterRoleBinding(ClusterRoleBinding),
+    /// An AssetPolicy: requirements and weights for the assets it selects.
+    AssetPolicy(AssetPolicy),
 }
 
 /// Every object the engine reads, indexed for the questions it asks.
@@ -117,6 +123,9 @@ pub struct Snapshot {
     gateways: BTreeMap<ObjectKey, Gateway>,
     routes: BTreeMap<(ObjectKey, RouteKind), Route>,
     reference_grants: BTreeMap<ObjectKey, ReferenceGrant>,
+    cluster_role_bindings: BTreeMap<String, ClusterRoleBinding>,
+    /// Few and read whole for every asset, so kept as one sorted list.
+    asset_policies: Vec<AssetPolicy>,
 }
 
 impl ClusterObject {
@@ -137,6 +146,8 @@ impl ClusterObject {
             ClusterObject::Gateway(_) => "Gateway",
             ClusterObject::Route(route) => route.kind.as_str(),
             ClusterObject::ReferenceGrant(_) => "ReferenceGrant",
+            ClusterObject::ClusterRoleBinding(_) => "ClusterRoleBinding",
+            ClusterObject::AssetPolicy(_) => "AssetPolicy",
         }
     }
 
@@ -157,6 +168,8 @@ impl ClusterObject {
             ClusterObject::Gateway(o) => &o.metadata,
             ClusterObject::Route(o) => &o.metadata,
             ClusterObject::ReferenceGrant(o) => &o.metadata,
+            ClusterObject::ClusterRoleBinding(o) => &o.metadata,
+            ClusterObject::AssetPolicy(o) => &o.metadata,
         }
     }
 
@@ -177,12 +190,17 @@ impl ClusterObject {
             ClusterObject::Gateway(o) => &mut o.metadata,
             ClusterObject::Route(o) => &mut o.metadata,
             ClusterObject::ReferenceGrant(o) => &mut o.metadata,
+            ClusterObject::ClusterRoleBinding(o) => &mut o.metadata,
+            ClusterObject::AssetPolicy(o) => &mut o.metadata,
         }
     }
 
-    /// The object's key; a Namespace's key has an empty namespace.
+    /// The object's key; a cluster-scoped object's key has an empty namespace.
     pub fn key(&self) -> ObjectKey {
         match self {
+            ClusterObject::ClusterRoleBinding(_) | ClusterObject::AssetPolicy(_) => {
+                ObjectKey::new("", self.metadata().name.as_deref().unwrap_or_default())
+            }
             ClusterObject::Namespace(o) => {
                 ObjectKey::new("", o.metadata.name.as_deref().unwrap_or_default())
             }
@@ -293,6 +311,17 @@ impl Snapshot {
                 self.routes
                     .insert((ObjectKey::of(&object.metadata), object.kind), object);
             }
+            ClusterObject::ClusterRoleBinding(object) => {
+                let name = object.metadata.name.clone().unwrap_or_default();
+                self.cluster_role_bindings.insert(name, object);
+            }
+            ClusterObject::AssetPolicy(policy) => {
+                self.asset_policies
+                    .retain(|old| old.metadata.name != policy.metadata.name);
+                self.asset_policies.push(policy);
+                self.asset_policies
+                    .sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+            }
             ClusterObject::ReferenceGrant(object) => {
                 self.reference_grants
                     .insert(ObjectKey::of(&object.metadata), object);
@@ -369,6 +398,14 @@ impl Snapshot {
             "ReferenceGrant" => {
                 self.reference_grants.remove(key);
             }
+            "ClusterRoleBinding" => {
+                self.cluster_role_bindings.remove(&key.name);
+            }
+            "AssetPolicy" => {
+                let name = Some(key.name.clone());
+                self.asset_policies
+                    .retain(|policy| policy.metadata.name != name);
+            }
             _ => self.remove_workload_or_route(kind, key),
         }
     }
@@ -425,6 +462,17 @@ impl Snapshot {
                 .get(key)
                 .cloned()
                 .map(ClusterObject::ReferenceGrant),
+            "ClusterRoleBinding" => self
+                .cluster_role_bindings
+                .get(&key.name)
+                .cloned()
+                .map(ClusterObject::ClusterRoleBinding),
+            "AssetPolicy" => self
+                .asset_policies
+                .iter()
+                .find(|policy| policy.metadata.name.as_deref() == Some(key.name.as_str()))
+                .cloned()
+                .map(ClusterObject::AssetPolicy),
             _ => None,
         }
     }
@@ -450,6 +498,17 @@ impl Snapshot {
             "NetworkPolicy" => self.network_policies.keys().cloned().collect(),
             "Gateway" => self.gateways.keys().cloned().collect(),
             "ReferenceGrant" => self.reference_grants.keys().cloned().collect(),
+            "ClusterRoleBinding" => {
+                let names = self.cluster_role_bindings.keys();
+                names.map(|name| ObjectKey::new("", name)).collect()
+            }
+            "AssetPolicy" => {
+                let names = self
+                    .asset_policies
+                    .iter()
+                    .filter_map(|p| p.metadata.name.as_deref());
+                names.map(|name| ObjectKey::new("", name)).collect()
+            }
             _ => self.workload_keys(kind),
         }
     }
@@ -463,6 +522,24 @@ impl Snapshot {
         let workloads = self.workloads.keys().filter(|key| key.kind == kind);
         keys.extend(workloads.map(|key| ObjectKey::new(&key.namespace, &key.name)));
         keys.into_iter().collect()
+    }
+
+    /// True when a ClusterRoleBinding grants cluster-admin to ServiceAccount
+    /// `namespace/account`, by name or through the groups every ServiceAccount belongs to.
+    pub fn is_cluster_admin(&self, namespace: &str, account: &str) -> bool {
+        let admin = self
+            .cluster_role_bindings
+            .values()
+            .filter(|binding| grants_cluster_admin(binding));
+        let subjects = admin.flat_map(|binding| binding.subjects.iter().flatten());
+        subjects
+            .into_iter()
+            .any(|subject| names_service_account(subject, namespace, account))
+    }
+
+    /// Every AssetPolicy, sorted by name.
+    pub fn asset_policies(&self) -> &[AssetPolicy] {
+        &self.asset_policies
     }
 
     /// A namespace by name.
@@ -574,6 +651,26 @@ impl Snapshot {
                 name: controller.name,
             }),
         }
+    }
+}
+
+/// True for a binding to the ClusterRole cluster-admin.
+pub fn grants_cluster_admin(binding: &ClusterRoleBinding) -> bool {
+    binding.role_ref.kind == "ClusterRole" && binding.role_ref.name == "cluster-admin"
+}
+
+/// A subject names a ServiceAccount directly, or as a member of `system:serviceaccounts` or
+/// `system:serviceaccounts:<namespace>`, the groups Kubernetes puts every ServiceAccount in.
+fn names_service_account(subject: &Subject, namespace: &str, account: &str) -> bool {
+    match subject.kind.as_str() {
+        "ServiceAccount" => {
+            subject.name == account && subject.namespace.as_deref() == Some(namespace)
+        }
+        "Group" => {
+            subject.name == "system:serviceaccounts"
+                || subject.name == format!("system:serviceaccounts:{namespace}")
+        }
+        _ => false,
     }
 }
 

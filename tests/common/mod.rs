@@ -32,6 +32,7 @@ pub fn cluster() -> &'static ControlPlane {
             "wait",
             "--for=condition=Established",
             "crd/appassets.appasset.io",
+            "crd/assetpolicies.appasset.io",
             "--timeout=60s",
         ]));
     });
