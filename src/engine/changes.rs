@@ -11,25 +11,13 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 
 use crate::api::{AppAsset, AppAssetStatus, Finding, MaterialChange};
 
+use super::findings::POD_SECURITY_IDS;
+
 /// Annotation on an AppAsset by which a reviewer acknowledges a revision.
 pub const ANNOTATION_REVIEWED_REVISION: &str = "appasset.io/reviewed-revision";
 
 /// The condition saying whether the latest material change was reviewed.
 pub const CONDITION_REVIEWED: &str = "Reviewed";
-
-/// Findings about what the workload may do on its node: a change to them is a change of
-/// privileges.
-const PRIVILEGE_FINDINGS: [&str; 9] = [
-    "privileged",
-    "host-network",
-    "host-pid",
-    "host-ipc",
-    "host-path",
-    "host-port",
-    "dangerous-capabilities",
-    "privilege-escalation",
-    "run-as-root",
-];
 
 /// Completes `desired` from `stored` (the asset as last written, if any): carries the
 /// revision and first-seen times, bumps the revision on a material change, and sets the
@@ -179,7 +167,7 @@ fn privileges(asset: &AppAsset) -> BTreeSet<String> {
         .status
         .iter()
         .flat_map(|status| status.findings.iter());
-    let privileged = findings.filter(|finding| PRIVILEGE_FINDINGS.contains(&finding.id.as_str()));
+    let privileged = findings.filter(|finding| POD_SECURITY_IDS.contains(&finding.id.as_str()));
     privileged.map(|finding| finding.message.clone()).collect()
 }
 

@@ -20,22 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::containers::{ImageReference, template_containers};
 use super::facts::AssetFacts;
+use super::findings::POD_SECURITY_IDS;
 use super::selector::label_selector_matches;
 use crate::api::{AssetPolicy, AssetSelector, Exposure, Finding, Requirements, Severity};
-
-/// The findings of the restricted Pod Security Standard (which contains the baseline one).
-const RESTRICTED_PROFILE_FINDINGS: [&str; 10] = [
-    "privileged",
-    "host-network",
-    "host-pid",
-    "host-ipc",
-    "host-path",
-    "host-port",
-    "dangerous-capabilities",
-    "privilege-escalation",
-    "run-as-root",
-    "no-seccomp",
-];
 
 /// What the policies that select an asset make of it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,7 +242,7 @@ fn missing_restricted_profile(findings: &[Finding]) -> Option<String> {
     let breaches: BTreeSet<&str> = findings
         .iter()
         .map(|finding| finding.id.as_str())
-        .filter(|id| RESTRICTED_PROFILE_FINDINGS.contains(id))
+        .filter(|id| POD_SECURITY_IDS.contains(id))
         .collect();
 
     (!breaches.is_empty()).then(|| {

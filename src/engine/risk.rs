@@ -1089,32 +1089,9 @@ mod tests {
 
     #[test]
     fn every_finding_id_of_the_contract_has_a_default_weight() {
-        let contract = [
-            "privileged",
-            "host-network",
-            "host-pid",
-            "host-ipc",
-            "host-path",
-            "host-port",
-            "dangerous-capabilities",
-            "privilege-escalation",
-            "run-as-root",
-            "no-seccomp",
-            "writable-root-fs",
-            "image-latest",
-            "image-no-digest",
-            "secret-in-env",
-            "sa-token-automount",
-            "no-resource-limits",
-            "ingress-no-tls",
-            "no-network-policy",
-            "unauthenticated-entrypoint",
-            "unowned",
-            "unclassified",
-            "invalid-annotation",
-        ];
+        let contract = crate::engine::findings::all_ids();
 
-        for id in contract {
+        for &id in contract {
             let listed = DEFAULT_WEIGHTS.iter().filter(|(row, _)| *row == id).count();
             assert_eq!(listed, 1, "{id}");
         }

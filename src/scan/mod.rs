@@ -22,6 +22,7 @@ use k8s_openapi::jiff::Timestamp;
 use crate::api::{AppAsset, RiskLevel};
 use crate::cli::ScanArgs;
 use crate::engine::asset::assess;
+use crate::engine::changes;
 use crate::engine::settings::Settings;
 use crate::engine::snapshot::{ClusterObject, Snapshot};
 
@@ -101,6 +102,11 @@ pub fn inventory(
     let workloads = snapshot.workloads().map(|(key, _)| key);
     let mut assets: Vec<AppAsset> = workloads
         .filter_map(|key| assess(key, &snapshot, settings, now))
+        .map(|mut asset| {
+            // As the operator writes a new asset: revision 1, findings first seen now.
+            changes::settle(&mut asset, None, now);
+            asset
+        })
         .collect();
     assets.sort_by(|a, b| namespace_and_name(a).cmp(&namespace_and_name(b)));
     assets

@@ -62,6 +62,22 @@ fn in_order(mut found: Vec<Finding>) -> Vec<Finding> {
     found
 }
 
+/// The findings of the Pod Security Standards' restricted profile, which contains the
+/// baseline one: what a workload may do to its node and to other pods. Policies require the
+/// profile by these ids, and a change among them is a change of privileges.
+pub const POD_SECURITY_IDS: [&str; 10] = [
+    "privileged",
+    "host-network",
+    "host-pid",
+    "host-ipc",
+    "host-path",
+    "host-port",
+    "dangerous-capabilities",
+    "privilege-escalation",
+    "run-as-root",
+    "no-seccomp",
+];
+
 /// The ids of every built-in finding, in the order of [`FindingId::ALL`].
 pub fn all_ids() -> &'static [&'static str] {
     &IDS
