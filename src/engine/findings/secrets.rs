@@ -484,7 +484,8 @@ fn expands_variable(value: &str) -> bool {
     dollar && next.is_some_and(|c| matches!(c, '(' | '{' | '_') || c.is_ascii_uppercase())
 }
 
-/// `xxxx`, `****`, `...`, `XXXX-XXXX`: masking, not a secret.
+/// Masking such as `xxxx`, `****` or `xxxx-xxxx` (x in either case, stars, dots, dashes,
+/// underscores, hashes, question marks): not a secret.
 fn is_filler(value: &str) -> bool {
     value
         .chars()
