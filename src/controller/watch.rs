@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use super::Shared;
 use super::strip::strip;
 use crate::engine::gateway_api::{Gateway, ReferenceGrant, Route, RouteKind, RouteSpec};
-use crate::engine::snapshot::{ClusterObject, ObjectKey};
+use crate::engine::snapshot::{ClusterObject, ObjectKey, is_cluster_scoped, key_of};
 
 /// Turns a watched object into what the engine reads, or says why it cannot.
 pub type Convert<K> = fn(K) -> Result<ClusterObject, String>;
@@ -58,15 +58,6 @@ pub async fn watch<K>(
             Ok(Event::Delete(object)) => shared.forget(kind, &key_of(kind, object.meta())),
             Err(error) => tracing::warn!(kind, %error, "watch failed; retrying with backoff"),
         }
-    }
-}
-
-/// Cluster-scoped objects are keyed by name alone; everything else by namespace and name.
-pub fn key_of(kind: &str, metadata: &kube::api::ObjectMeta) -> ObjectKey {
-    let name = metadata.name.as_deref().unwrap_or_default();
-    match kind {
-        "Namespace" | "ClusterRoleBinding" | "AssetPolicy" => ObjectKey::new("", name),
-        _ => ObjectKey::of(metadata),
     }
 }
 
@@ -115,7 +106,7 @@ impl Shared {
     fn admits(&self, kind: &str, key: &ObjectKey) -> bool {
         match kind {
             "Namespace" => self.filter.admits(&key.name),
-            _ if key.namespace.is_empty() => true,
+            _ if is_cluster_scoped(kind) => true,
             _ => self.filter.admits(&key.namespace),
         }
     }

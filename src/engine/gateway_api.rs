@@ -5,6 +5,8 @@
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Deserialize;
 
+use super::snapshot::ObjectKey;
+
 /// The API group of Gateway API.
 pub const GROUP: &str = "gateway.networking.k8s.io";
 
@@ -184,6 +186,21 @@ pub struct ParentReference {
     pub port: Option<i32>,
 }
 
+impl ParentReference {
+    /// The Gateway this reference names, with Gateway API's defaults (the gateway group, kind
+    /// Gateway, the route's namespace); `None` for another kind of parent, such as a Service
+    /// in a mesh, which opens no path from outside.
+    pub fn gateway(&self, route_namespace: &str) -> Option<ObjectKey> {
+        let group = self.group.as_deref().unwrap_or(GROUP);
+        let kind = self.kind.as_deref().unwrap_or("Gateway");
+        if group != GROUP || kind != "Gateway" {
+            return None;
+        }
+        let namespace = non_empty(self.namespace.as_deref()).unwrap_or(route_namespace);
+        Some(ObjectKey::new(namespace, &self.name))
+    }
+}
+
 /// A rule of a route.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,6 +229,25 @@ pub struct BackendReference {
     /// Port of the Service.
     #[serde(default)]
     pub port: Option<i32>,
+}
+
+impl BackendReference {
+    /// The Service this reference names, with Gateway API's defaults (the core group, kind
+    /// Service, the route's namespace); `None` for a backend of another kind.
+    pub fn service(&self, route_namespace: &str) -> Option<ObjectKey> {
+        let core_group = non_empty(self.group.as_deref()).is_none();
+        let service_kind = self.kind.as_deref().is_none_or(|kind| kind == "Service");
+        if !(core_group && service_kind) {
+            return None;
+        }
+        let namespace = non_empty(self.namespace.as_deref()).unwrap_or(route_namespace);
+        Some(ObjectKey::new(namespace, &self.name))
+    }
+}
+
+/// An empty string in these references means the same as an absent field.
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.is_empty())
 }
 
 /// A ReferenceGrant: lets objects of other namespaces refer to objects of its own.

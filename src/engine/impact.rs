@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 
 use super::containers::template_containers;
-use super::gateway_api::{self, Gateway, ReferenceGrant, Route};
+use super::gateway_api::{Gateway, ReferenceGrant, Route};
 use super::selector::{label_selector_matches, service_selects};
 use super::snapshot::{
     ClusterObject, ObjectKey, Snapshot, WorkloadKey, controller_of, grants_cluster_admin,
@@ -190,12 +190,10 @@ fn behind_gateway(snapshot: &Snapshot, gateway: &Gateway) -> BTreeSet<WorkloadKe
 
 fn attaches_to(route: &Route, gateway: &ObjectKey) -> bool {
     let namespace = namespace_or_default(&route.metadata);
-    route.spec.parent_refs.iter().any(|parent| {
-        let is_gateway = parent.kind.as_deref().unwrap_or("Gateway") == "Gateway"
-            && parent.group.as_deref().unwrap_or(gateway_api::GROUP) == gateway_api::GROUP;
-        let parent_namespace = parent.namespace.as_deref().unwrap_or(namespace);
-        is_gateway && parent.name == gateway.name && parent_namespace == gateway.namespace
-    })
+    let parents = route.spec.parent_refs.iter();
+    parents
+        .filter_map(|parent| parent.gateway(namespace))
+        .any(|key| key == *gateway)
 }
 
 /// Every Service a route names, granted or not: whether a ReferenceGrant admits a backend is
@@ -203,19 +201,13 @@ fn attaches_to(route: &Route, gateway: &ObjectKey) -> bool {
 /// comparison.
 fn behind_route(snapshot: &Snapshot, route: &Route) -> BTreeSet<WorkloadKey> {
     let namespace = namespace_or_default(&route.metadata);
-    let services = route
+    let backends = route
         .spec
         .rules
         .iter()
-        .flat_map(|rule| rule.backend_refs.iter())
-        .filter(|backend| {
-            backend.group.as_deref().unwrap_or("").is_empty()
-                && backend.kind.as_deref().unwrap_or("Service") == "Service"
-        })
-        .map(|backend| {
-            let backend_namespace = backend.namespace.as_deref().unwrap_or(namespace);
-            ObjectKey::new(backend_namespace, &backend.name)
-        })
+        .flat_map(|rule| rule.backend_refs.iter());
+    let services = backends
+        .filter_map(|backend| backend.service(namespace))
         .collect();
     selected_by_services(snapshot, services)
 }

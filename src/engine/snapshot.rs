@@ -197,15 +197,7 @@ impl ClusterObject {
 
     /// The object's key; a cluster-scoped object's key has an empty namespace.
     pub fn key(&self) -> ObjectKey {
-        match self {
-            ClusterObject::ClusterRoleBinding(_) | ClusterObject::AssetPolicy(_) => {
-                ObjectKey::new("", self.metadata().name.as_deref().unwrap_or_default())
-            }
-            ClusterObject::Namespace(o) => {
-                ObjectKey::new("", o.metadata.name.as_deref().unwrap_or_default())
-            }
-            other => ObjectKey::of(other.metadata()),
-        }
+        key_of(self.kind(), self.metadata())
     }
 }
 
@@ -671,6 +663,21 @@ fn names_service_account(subject: &Subject, namespace: &str, account: &str) -> b
                 || subject.name == format!("system:serviceaccounts:{namespace}")
         }
         _ => false,
+    }
+}
+
+/// The kinds the engine reads that live outside any namespace.
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(kind, "Namespace" | "ClusterRoleBinding" | "AssetPolicy")
+}
+
+/// The key of an object of `kind`: name alone for a cluster-scoped kind, else namespace
+/// (`default` when absent) and name.
+pub fn key_of(kind: &str, metadata: &ObjectMeta) -> ObjectKey {
+    if is_cluster_scoped(kind) {
+        ObjectKey::new("", metadata.name.as_deref().unwrap_or_default())
+    } else {
+        ObjectKey::of(metadata)
     }
 }
 

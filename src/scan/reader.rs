@@ -24,7 +24,7 @@ use yaml_serde::Value;
 use super::documents::{self, Document};
 use super::problem::{Place, Problem};
 use crate::engine::gateway_api::{self, Gateway, ReferenceGrant, Route, RouteKind, RouteSpec};
-use crate::engine::snapshot::ClusterObject;
+use crate::engine::snapshot::{ClusterObject, is_cluster_scoped};
 
 /// What reading found.
 #[derive(Debug, Default)]
@@ -398,12 +398,7 @@ fn typed<T: DeserializeOwned>(text: &str) -> Result<T, yaml_serde::Error> {
 /// stands in for a missing name (the server would append a random suffix), and a missing
 /// namespace is `default`, so the asset's name and namespace come out as in the cluster.
 fn settle(mut object: ClusterObject) -> Result<ClusterObject, String> {
-    let namespaced = !matches!(
-        object,
-        ClusterObject::Namespace(_)
-            | ClusterObject::ClusterRoleBinding(_)
-            | ClusterObject::AssetPolicy(_)
-    );
+    let namespaced = !is_cluster_scoped(object.kind());
     let metadata = object.metadata_mut();
 
     if metadata.name.as_deref().is_none_or(str::is_empty) {

@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::api::{Authentication, Entrypoint, Exposure};
 use crate::engine::address;
 use crate::engine::gateway_api::{
-    self, BackendReference, Gateway, GatewayAddress, Listener, ParentReference, ReferenceGrantFrom,
-    ReferenceGrantTo, Route, RouteKind,
+    self, Gateway, GatewayAddress, Listener, ParentReference, ReferenceGrantFrom, ReferenceGrantTo,
+    Route, RouteKind,
 };
 use crate::engine::selector::{label_selector_matches, service_selects};
 use crate::engine::settings::Settings;
@@ -140,29 +140,13 @@ fn reached_services(
         .rules
         .iter()
         .flat_map(|rule| &rule.backend_refs)
-        .filter(|backend| is_service(backend))
-        .map(|backend| ObjectKey::new(backend_namespace(backend, route_namespace), &backend.name))
+        .filter_map(|backend| backend.service(route_namespace))
         .filter(|service| service.namespace == workload.namespace())
         .filter(|service| {
             service.namespace == route_namespace || is_granted(route, service, snapshot)
         })
         .filter(|service| selects(service, workload, snapshot))
         .collect()
-}
-
-/// A backendRef names a Service when its group is the core group (absent or empty) and its
-/// kind is Service (the default).
-fn is_service(backend: &BackendReference) -> bool {
-    let core_group = backend.group.as_deref().is_none_or(str::is_empty);
-    let service_kind = backend.kind.as_deref().is_none_or(|kind| kind == "Service");
-    core_group && service_kind
-}
-
-fn backend_namespace<'a>(backend: &'a BackendReference, route_namespace: &'a str) -> &'a str {
-    match backend.namespace.as_deref() {
-        None | Some("") => route_namespace,
-        Some(namespace) => namespace,
-    }
 }
 
 /// A Service only selects pods of its own namespace, which the caller has checked.
@@ -247,7 +231,7 @@ fn attachments<'a>(route: &Route, snapshot: &'a Snapshot) -> BTreeMap<ObjectKey,
     let mut attachments: BTreeMap<ObjectKey, Attachment<'a>> = BTreeMap::new();
 
     for parent in &route.spec.parent_refs {
-        let Some(key) = gateway_key(parent, route) else {
+        let Some(key) = parent.gateway(namespace_or_default(&route.metadata)) else {
             continue;
         };
         let Some(gateway) = snapshot.gateway(&key) else {
@@ -267,22 +251,6 @@ fn attachments<'a>(route: &Route, snapshot: &'a Snapshot) -> BTreeMap<ObjectKey,
         }
     }
     attachments
-}
-
-/// The Gateway a `parentRef` names; None when it names another kind of parent, such as a
-/// Service in a mesh, which opens no path from outside.
-fn gateway_key(parent: &ParentReference, route: &Route) -> Option<ObjectKey> {
-    let group = parent.group.as_deref().unwrap_or(gateway_api::GROUP);
-    let kind = parent.kind.as_deref().unwrap_or("Gateway");
-    if group != gateway_api::GROUP || kind != "Gateway" {
-        return None;
-    }
-
-    let namespace = match parent.namespace.as_deref() {
-        None | Some("") => namespace_or_default(&route.metadata),
-        Some(namespace) => namespace,
-    };
-    Some(ObjectKey::new(namespace, &parent.name))
 }
 
 /// The listeners of `gateway` relevant to `parent` that admit `route`, each with the host
